@@ -1,0 +1,44 @@
+# psoasquiz: `make serve` runs the app with the demo data; `make test` runs every test.
+# Needs only Python 3.11+ and make; everything else goes into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV := DJANGO_DEBUG=1 PSOASQUIZ_SHOW_DEMO_ACCOUNTS=1
+
+.PHONY: serve test lint setup browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+## Set up the SQLite database with the bundled banks and the demo class, then serve on :8000.
+serve: setup
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+setup: $(VENV)/.runtime
+	$(DEV) $(BIN)/python manage.py migrate --no-input
+	$(DEV) $(BIN)/python manage.py load_banks
+	$(DEV) $(BIN)/python manage.py load_demo
+
+## Run the whole test suite (SQLite, or the database in DATABASE_URL).
+test: $(VENV)/.dev browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Browser tests drive Debian's Chromium; install it when we can (root with apt), else they skip.
+browser:
+	@./scripts/ensure-chromium
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

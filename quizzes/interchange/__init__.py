@@ -1,0 +1,1 @@
+"""Pure readers and writers of question files: dataclasses in and out, no database."""

@@ -1,0 +1,40 @@
+"""The domain model, one module per part: accounts, banks, quizzes, classes, attempts, memory."""
+
+from quizzes.models.accounts import Role, User
+from quizzes.models.attempts import Answer, AnswerChoice, Attempt
+from quizzes.models.banks import (
+    Diagram,
+    Option,
+    Question,
+    QuestionBank,
+    QuestionType,
+    QuestionVersion,
+    Tag,
+)
+from quizzes.models.classes import Assignment, Classroom, Enrollment, Extension
+from quizzes.models.memory import CardState, ReviewLog
+from quizzes.models.quizzes import Quiz, QuizDraw, QuizItem
+
+__all__ = [
+    "Answer",
+    "AnswerChoice",
+    "Assignment",
+    "Attempt",
+    "CardState",
+    "Classroom",
+    "Diagram",
+    "Enrollment",
+    "Extension",
+    "Option",
+    "Question",
+    "QuestionBank",
+    "QuestionType",
+    "QuestionVersion",
+    "Quiz",
+    "QuizDraw",
+    "QuizItem",
+    "ReviewLog",
+    "Role",
+    "Tag",
+    "User",
+]

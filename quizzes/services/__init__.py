@@ -1,0 +1,1 @@
+"""Every write: keyword-only functions named <entity>_<verb>, one transaction each."""

@@ -1,0 +1,1 @@
+"""Server-rendered pages; thin: parse input, call a service or selector, render."""
