@@ -92,3 +92,29 @@ def test_ready_made_quizzes_one_per_bank_and_a_myth_buster(banks, questions):
             for draw in quiz.draws:
                 if not draw["tag"] and not draw["bank"]:
                     assert len(gradable) >= draw["count"], quiz.slug
+
+
+def test_seed_claims_doc_names_only_questions_that_exist(questions):
+    doc = (settings.BASE_DIR / "docs" / "seed-claims.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\b(?:anat|act|myth|teach)-[a-z0-9-]+[a-z0-9]", doc))
+    keys = {q.key for q in questions}
+    # "myth-buster" is a quiz; every other name must be a question key.
+    assert named - keys - {"myth-buster"} == set()
+    rows = [line for line in doc.splitlines() if re.match(r"^\| \d+ \|", line)]
+    assert len(rows) >= 25
+
+
+HOTSPOT_REGIONS = {
+    *(f"{v}-body" for v in ("t12", "l1", "l2", "l3", "l4", "l5")),
+    *(f"l{n}-tp" for n in range(1, 6)),
+    "iliac-fossa",
+    "lesser-trochanter",
+    "inguinal-ligament",
+    "psoas-major",
+}
+
+
+def test_the_diagram_has_the_named_regions_hotspots_need(bank_dir):
+    diagram = bank_dir.diagrams["lumbar-pelvis"]
+    assert diagram.problems == ()
+    assert HOTSPOT_REGIONS <= set(diagram.regions)
