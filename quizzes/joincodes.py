@@ -9,8 +9,3 @@ LENGTH = 8
 
 def join_code_new() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-
-
-def join_code_normalize(raw: str) -> str:
-    """What a student typed, in the form codes are stored: capitals, no spaces or dashes."""
-    return "".join(ch for ch in raw.upper() if ch.isalnum())

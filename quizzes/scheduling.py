@@ -7,7 +7,7 @@ becomes a rating.
 """
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import IntEnum
@@ -185,8 +185,3 @@ def rating_for_answer(
     if expected_ms and duration_ms > SLOW_FACTOR * expected_ms:
         return Rating.HARD
     return Rating.GOOD
-
-
-def reset(memory: Memory, now: datetime) -> Memory:
-    """Start a card over (used when a leech is reset): new again, due now, lapses cleared."""
-    return replace(Memory(), due=_utc(now))

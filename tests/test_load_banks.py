@@ -84,3 +84,15 @@ def test_dry_run_writes_nothing():
     call_command("load_banks", dry_run=True, stdout=out)
     assert "Dry run" in out.getvalue()
     assert Question.objects.count() == 0
+
+
+def test_a_draw_from_a_bank_no_file_defines_loads_nothing(bank_folder):
+    (bank_folder / "zz-quiz.yaml").write_text(
+        "format: psoasquiz-bank/1\nbank: {slug: extra, title: Extra, topic: other}\n"
+        "questions: []\nquizzes:\n  - {slug: x, title: X, draw: [{bank: nowhere, count: 2}]}\n"
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command("load_banks", folder=bank_folder, stdout=StringIO(), stderr=err)
+    assert "draws from bank 'nowhere', which no bank file defines" in err.getvalue()
+    assert QuestionBank.objects.count() == 0

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizzes.interchange.bankfile import BankFile, parse_bank_file
+from quizzes.interchange.bankfile import QUIZ_UNKNOWN_BANK, BankFile, parse_bank_file
 from quizzes.interchange.svg import DiagramFile, read_diagram
 
 
@@ -24,6 +24,14 @@ class BankDir:
             found += [f"{self.diagram_sources[slug]}: {p}" for p in diagram.problems]
         for path, bank_file in self.banks.items():
             found += [f"{path}: {p}" for p in bank_file.problems]
+        # A quiz may draw from another file's bank; that bank must be in the folder.
+        slugs = {f.bank.slug for f in self.banks.values() if f.bank}
+        for path, bank_file in self.banks.items():
+            for quiz in bank_file.quizzes:
+                for rule in quiz.draws:
+                    if rule["bank"] and rule["bank"] not in slugs:
+                        message = QUIZ_UNKNOWN_BANK.format(slug=quiz.slug, bank=rule["bank"])
+                        found.append(f"{path}: {message}")
         return found
 
 

@@ -30,6 +30,11 @@ BAD_LIST = "'{field}' must be a list"
 QUIZ_SHAPE = "quiz {n}: needs slug, title, and 'questions' (keys) or 'draw' rules"
 QUIZ_UNKNOWN_QUESTION = "quiz {slug!r}: no question with key {key!r} in this bank"
 QUIZ_UNKNOWN_FIELDS = "quiz {slug!r}: unknown field(s) {fields}"
+QUIZ_BAD_DRAW = (
+    "quiz {slug!r}: each draw rule is a mapping with a whole 'count' above 0, "
+    "and optionally 'bank' (a bank slug) and 'tag'"
+)
+QUIZ_UNKNOWN_BANK = "quiz {slug!r}: draws from bank {bank!r}, which no bank file defines"
 
 COMMON_FIELDS = {"key", "type", "prompt", "explanation", "source", "difficulty", "tags"}
 TYPE_FIELDS = {
@@ -387,10 +392,12 @@ def _quizzes(raw, lines, keys) -> tuple[list[QuizDraft], list[Problem]]:
             )
             continue
         question_keys = tuple(str(k) for k in entry.get("questions") or [])
+        raw_draws = entry.get("draw") or []
+        if not isinstance(raw_draws, list) or not all(_draw_ok(d) for d in raw_draws):
+            problems.append(Problem(line, QUIZ_BAD_DRAW.format(slug=slug)))
+            continue
         draws = tuple(
-            {"count": int(d.get("count", 0)), "bank": d.get("bank"), "tag": d.get("tag")}
-            for d in entry.get("draw") or []
-            if isinstance(d, dict)
+            {"count": d["count"], "bank": d.get("bank"), "tag": d.get("tag")} for d in raw_draws
         )
         if not question_keys and not draws:
             problems.append(Problem(line, QUIZ_SHAPE.format(n=n)))
@@ -413,6 +420,16 @@ def _quizzes(raw, lines, keys) -> tuple[list[QuizDraft], list[Problem]]:
             )
         )
     return quizzes, problems
+
+
+def _draw_ok(rule) -> bool:
+    return (
+        isinstance(rule, dict)
+        and set(rule) <= {"count", "bank", "tag"}
+        and isinstance(rule.get("count"), int)
+        and not isinstance(rule.get("count"), bool)
+        and rule["count"] > 0
+    )
 
 
 def _line_of(root, key: str) -> int:

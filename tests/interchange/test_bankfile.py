@@ -452,3 +452,12 @@ def test_content_hash_ignores_key_tags_and_line_but_not_content():
     )
     assert base.content_hash() == retagged.content_hash()
     assert base.content_hash() != edited.content_hash()
+
+
+@pytest.mark.parametrize("draw", ["[{count: zero}]", "[{count: 0}]", "[{cuont: 3}]", "[5]"])
+def test_a_malformed_draw_rule_is_reported_not_crashed_on(draw):
+    result = parse(
+        "- {key: card, type: flashcard, front: F, back: B, explanation: E, source: S}\n",
+        f"quizzes:\n  - {{slug: check, title: Check, draw: {draw}}}\n",
+    )
+    assert (9, bankfile.QUIZ_BAD_DRAW.format(slug="check")) in messages(result)
