@@ -87,6 +87,8 @@ class Answer(models.Model):
     fraction = models.DecimalField(max_digits=6, decimal_places=5, null=True, blank=True)
     time_taken_ms = models.PositiveIntegerField(default=0)
     saved_at = models.DateTimeField(null=True, blank=True)
+    # Set when immediate feedback graded this answer mid-attempt; it is locked from then on.
+    checked_at = models.DateTimeField(null=True, blank=True)
     # Options the response chose or matched, for distractor and myth reports.
     chosen_options = models.ManyToManyField(
         "quizzes.Option", through="AnswerChoice", related_name="+", blank=True

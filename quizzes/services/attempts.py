@@ -1,0 +1,374 @@
+"""Taking a quiz: start an attempt, save answers as the student goes, submit exactly once.
+
+Every write locks the attempt row first (`select_for_update` on PostgreSQL; on SQLite every
+transaction is IMMEDIATE, which serialises writers), then re-reads its state, so double clicks,
+two tabs and replayed requests find the attempt already changed and leave it alone.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Prefetch
+from django.utils import timezone
+
+from quizzes import presentation, scheduling
+from quizzes.grading import Grade, InvalidResponse, Outcome, grade
+from quizzes.models import (
+    Answer,
+    AnswerChoice,
+    Assignment,
+    Attempt,
+    Enrollment,
+    Extension,
+    Option,
+    Question,
+    QuestionVersion,
+    User,
+)
+from quizzes.models.attempts import AttemptState
+from quizzes.models.quizzes import FeedbackTiming
+from quizzes.services.memory import Outcome as MemoryOutcome
+from quizzes.services.memory import cards_review, policy_for
+
+NOT_IN_CLASS = "You are not a student of the class this quiz is assigned to."
+NOT_OPEN_YET = "This quiz opens on {when:%d %b %Y at %H:%M} (UTC)."
+CLOSED = "This quiz closed on {when:%d %b %Y at %H:%M} (UTC); no new attempts can be started."
+NO_ATTEMPTS_LEFT = "You have used all {allowed} attempts allowed for this quiz."
+NO_QUESTIONS = "This quiz has no questions to draw yet; tell your instructor."
+ATTEMPT_CLOSED = "This attempt has been submitted; answers can no longer be changed."
+TIME_UP = (
+    "Time ran out at {when:%H:%M:%S} (UTC), so this answer was not saved. The attempt was "
+    "closed with the answers saved before then."
+)
+STALE = (
+    "This attempt was changed in another tab or window at {when:%H:%M:%S} (UTC), so this answer "
+    "was not saved. The answer you gave is still below: check it and save again to keep it."
+)
+LOCKED = "You have already checked this answer; it cannot be changed in this attempt."
+NO_SUCH_QUESTION = "This attempt has no question {position}."
+NOT_CHECKABLE = "This quiz gives feedback after submission, not question by question."
+NOTHING_TO_CHECK = "Give an answer before checking it."
+
+# Longest time one page can add to an answer's time: a tab left open overnight is not effort.
+MAX_TIME_PER_SAVE_MS = 30 * 60 * 1000
+
+
+class AttemptRefused(Exception):
+    """The student may not do that now; the message says why."""
+
+
+class SaveStatus(StrEnum):
+    SAVED = "saved"
+    STALE = "stale"
+    LOCKED = "locked"
+    TIME_UP = "time_up"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    status: SaveStatus
+    attempt: Attempt
+    message: str = ""
+    grade: Grade | None = None
+
+
+def grace_period() -> timedelta:
+    return timedelta(seconds=settings.PSOASQUIZ_ATTEMPT_GRACE_SECONDS)
+
+
+@dataclass(frozen=True)
+class Window:
+    """When one student may start attempts at one assignment."""
+
+    opens_at: datetime | None
+    due_at: datetime | None
+    closes_at: datetime | None
+
+
+def window_for(assignment: Assignment, extension: Extension | None) -> Window:
+    quiz = assignment.quiz
+    due = extension.due_at if extension else assignment.due_at
+    closes = (extension.closes_at if extension else None) or assignment.closes_at
+    if extension and closes is not None and closes < extension.due_at:
+        closes = extension.due_at
+    closes = closes or quiz.closes_at
+    return Window(opens_at=assignment.opens_at or quiz.opens_at, due_at=due, closes_at=closes)
+
+
+def _refusal_to_start(window: Window, now: datetime) -> str | None:
+    if window.opens_at and now < window.opens_at:
+        return NOT_OPEN_YET.format(when=window.opens_at)
+    if window.closes_at and now >= window.closes_at:
+        return CLOSED.format(when=window.closes_at)
+    return None
+
+
+def attempt_start(
+    *, student: User, assignment: Assignment, now: datetime | None = None, seed: int | None = None
+) -> Attempt:
+    """The student's open attempt at this assignment's quiz, started now if there is none.
+
+    Its questions are fixed here: drawn, shuffled, and each pinned to its current version, with
+    its options' order. Raises AttemptRefused with a message for the student.
+    """
+    now = now or timezone.now()
+    quiz = assignment.quiz
+    if not Enrollment.objects.filter(
+        classroom_id=assignment.classroom_id, student=student
+    ).exists():
+        raise AttemptRefused(NOT_IN_CLASS)
+    open_attempt = Attempt.objects.filter(
+        student=student, quiz=quiz, state=AttemptState.IN_PROGRESS
+    ).first()
+    if open_attempt is not None:
+        return open_attempt
+    extension = Extension.objects.filter(assignment=assignment, student=student).first()
+    window = window_for(assignment, extension)
+    refusal = _refusal_to_start(window, now)
+    if refusal:
+        raise AttemptRefused(refusal)
+    rng = random.Random(seed)
+    try:
+        with transaction.atomic():
+            used = Attempt.objects.filter(student=student, quiz=quiz).aggregate(n=Max("number"))
+            number = (used["n"] or 0) + 1
+            if quiz.attempts_allowed and number > quiz.attempts_allowed:
+                raise AttemptRefused(NO_ATTEMPTS_LEFT.format(allowed=quiz.attempts_allowed))
+            slots = _draw(quiz, rng)
+            if not slots:
+                raise AttemptRefused(NO_QUESTIONS)
+            deadline = None
+            if quiz.time_limit_seconds:
+                deadline = now + timedelta(seconds=quiz.time_limit_seconds)
+            if window.closes_at and (deadline is None or window.closes_at < deadline):
+                deadline = window.closes_at
+            attempt = Attempt.objects.create(
+                student=student,
+                quiz=quiz,
+                assignment=assignment,
+                number=number,
+                started_at=now,
+                deadline_at=deadline,
+            )
+            Answer.objects.bulk_create(
+                Answer(
+                    attempt=attempt,
+                    position=position,
+                    question_version=version,
+                    points=points,
+                    option_order=presentation.initial_option_order(
+                        version, shuffle=quiz.shuffle_options, rng=rng
+                    ),
+                )
+                for position, (version, points) in enumerate(slots, 1)
+            )
+            return attempt
+    except IntegrityError:
+        # Another request (a double click, a second tab) started it a moment ago: use that one.
+        existing = Attempt.objects.filter(
+            student=student, quiz=quiz, state=AttemptState.IN_PROGRESS
+        ).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _draw(quiz, rng: random.Random) -> list[tuple[QuestionVersion, Decimal]]:
+    """Fixed items, then each draw rule's random picks; flashcards are for study, never drawn."""
+    options = Prefetch("options", queryset=Option.objects.order_by("position"))
+    live = Question.objects.filter(archived_at__isnull=True, current_version__isnull=False)
+    picked: list[tuple[int, Decimal]] = [
+        (item.question_id, item.points) for item in quiz.items.order_by("position")
+    ]
+    taken = {question_id for question_id, _ in picked}
+    for rule in quiz.draws.order_by("id"):
+        pool = live.exclude(current_version__qtype="flashcard").exclude(pk__in=taken)
+        if rule.bank_id:
+            pool = pool.filter(bank_id=rule.bank_id)
+        if rule.tag_id:
+            pool = pool.filter(tags=rule.tag_id)
+        ids = sorted(pool.values_list("pk", flat=True).distinct())
+        chosen = rng.sample(ids, min(rule.count, len(ids)))
+        picked += [(question_id, rule.points) for question_id in chosen]
+        taken.update(chosen)
+    versions = {
+        v.question_id: v
+        for v in QuestionVersion.objects.filter(
+            question__current_version=F("pk"), question_id__in=taken
+        ).prefetch_related(options)
+    }
+    slots = [(versions[qid], points) for qid, points in picked if qid in versions]
+    if quiz.shuffle_questions:
+        rng.shuffle(slots)
+    return slots
+
+
+def _locked(attempt_id: int, student: User) -> Attempt:
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+    if attempt.student_id != student.pk:
+        raise Attempt.DoesNotExist
+    return attempt
+
+
+def time_is_up(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline_at is not None and now > attempt.deadline_at + grace_period()
+
+
+def answer_save(
+    *,
+    attempt_id: int,
+    student: User,
+    position: int,
+    response: dict | None,
+    revision: int | None,
+    spent_ms: int = 0,
+    check: bool = False,
+    now: datetime | None = None,
+) -> SaveResult:
+    """Store the response for one question of an open attempt.
+
+    `revision` is the attempt revision the page was drawn from; a page from before another
+    tab's save is refused (STALE) and nothing changes. `check` grades the answer now and locks
+    it, for quizzes with immediate feedback.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _locked(attempt_id, student)
+        if attempt.state != AttemptState.IN_PROGRESS:
+            return SaveResult(SaveStatus.CLOSED, attempt, ATTEMPT_CLOSED)
+        if time_is_up(attempt, now):
+            _close(attempt, now=now, state=AttemptState.OVERDUE)
+            return SaveResult(SaveStatus.TIME_UP, attempt, TIME_UP.format(when=attempt.deadline_at))
+        answer = (
+            Answer.objects.select_related("question_version")
+            .prefetch_related("question_version__options")
+            .filter(attempt=attempt, position=position)
+            .first()
+        )
+        if answer is None:
+            raise AttemptRefused(NO_SUCH_QUESTION.format(position=position))
+        if revision is not None and revision != attempt.revision:
+            return SaveResult(SaveStatus.STALE, attempt, STALE.format(when=_last_save(attempt)))
+        if answer.checked_at is not None:
+            return SaveResult(SaveStatus.LOCKED, attempt, LOCKED)
+        if check and attempt.quiz.feedback_timing != FeedbackTiming.IMMEDIATE:
+            raise AttemptRefused(NOT_CHECKABLE)
+        if check and not presentation.is_answered(answer.question_version.qtype, response):
+            raise AttemptRefused(NOTHING_TO_CHECK)
+        version = answer.question_version
+        # A stored response must always grade: refuse it now rather than fail at submission.
+        result = grade(presentation.to_grading_question(version), response)
+        answer.response = response
+        answer.saved_at = now
+        answer.time_taken_ms = min(answer.time_taken_ms + max(spent_ms, 0), 2**31 - 1)
+        fields = ["response", "saved_at", "time_taken_ms"]
+        if check:
+            answer.fraction = result.fraction
+            answer.checked_at = now
+            fields += ["fraction", "checked_at"]
+            _record_choices([answer], {answer.pk: result})
+        answer.save(update_fields=fields)
+        attempt.revision += 1
+        attempt.save(update_fields=["revision"])
+        return SaveResult(SaveStatus.SAVED, attempt, grade=result if check else None)
+
+
+def _last_save(attempt: Attempt) -> datetime:
+    last = attempt.answers.aggregate(last=Max("saved_at"))["last"]
+    return last or attempt.started_at
+
+
+def attempt_submit(*, attempt_id: int, student: User, now: datetime | None = None) -> Attempt:
+    """Close the attempt and grade it, once. Submitting a closed attempt changes nothing.
+
+    After the deadline and its grace period the attempt closes as overdue, graded on the
+    answers saved in time.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _locked(attempt_id, student)
+        if attempt.state != AttemptState.IN_PROGRESS:
+            return attempt
+        state = AttemptState.OVERDUE if time_is_up(attempt, now) else AttemptState.SUBMITTED
+        _close(attempt, now=now, state=state)
+        return attempt
+
+
+def attempts_close_overdue(*, now: datetime | None = None) -> int:
+    """Close every open attempt whose time (and grace) ran out; returns how many. For cron."""
+    now = now or timezone.now()
+    closed = 0
+    candidates = Attempt.objects.filter(
+        state=AttemptState.IN_PROGRESS,
+        deadline_at__isnull=False,
+        deadline_at__lt=now - grace_period(),
+    ).values_list("pk", flat=True)
+    for attempt_id in list(candidates):
+        with transaction.atomic():
+            attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+            if attempt.state == AttemptState.IN_PROGRESS and time_is_up(attempt, now):
+                _close(attempt, now=now, state=AttemptState.OVERDUE)
+                closed += 1
+    return closed
+
+
+def _close(attempt: Attempt, *, now: datetime, state: str) -> None:
+    """Grade every answer, score the attempt, and feed the answers to the memory model."""
+    answers = list(
+        attempt.answers.select_related("question_version").prefetch_related(
+            Prefetch("question_version__options", queryset=Option.objects.order_by("position"))
+        )
+    )
+    grades: dict[int, Grade] = {}
+    for answer in answers:
+        version = answer.question_version
+        try:
+            result = grade(presentation.to_grading_question(version), answer.response)
+        except InvalidResponse:
+            result = Grade(Decimal(0), Outcome.WRONG)
+        grades[answer.pk] = result
+        answer.fraction = result.fraction
+    Answer.objects.bulk_update(answers, ["fraction"])
+    _record_choices(answers, grades)
+    total_points = sum((a.points for a in answers), Decimal(0))
+    earned = sum((a.points * a.fraction for a in answers), Decimal(0))
+    attempt.fraction = (earned / total_points).quantize(Decimal("0.00001")) if total_points else 0
+    attempt.state = state
+    # The submission time never runs past the deadline's grace: late work is not credited time.
+    attempt.submitted_at = now
+    attempt.revision += 1
+    attempt.save(update_fields=["fraction", "state", "submitted_at", "revision"])
+    classroom = attempt.assignment.classroom if attempt.assignment_id else None
+    outcomes = [
+        MemoryOutcome(
+            question_version=a.question_version,
+            rating=scheduling.rating_for_answer(a.fraction, duration_ms=a.time_taken_ms),
+            duration_ms=a.time_taken_ms,
+            answer_id=a.pk,
+        )
+        for a in answers
+        if presentation.is_answered(a.question_version.qtype, a.response)
+    ]
+    cards_review(
+        student=attempt.student,
+        outcomes=outcomes,
+        source="quiz",
+        reviewed_at=now,
+        policy=policy_for(classroom=classroom),
+    )
+
+
+def _record_choices(answers: list[Answer], grades: dict[int, Grade]) -> None:
+    """Which options each response chose, for distractor and myth reports."""
+    AnswerChoice.objects.filter(answer__in=answers).delete()
+    AnswerChoice.objects.bulk_create(
+        AnswerChoice(answer=answer, option_id=option_id)
+        for answer in answers
+        for option_id in grades[answer.pk].matched
+    )
