@@ -50,3 +50,35 @@ def phone_page(browser):
 def screenshot_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# axe-core rules whose failures we treat as blocking: WCAG A and AA, plus best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core's script, as shipped inside the axe-playwright-python wheel (from PyPI)."""
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+@pytest.fixture
+def axe_check(axe_source):
+    """Run axe-core on the page; returns the serious and critical violations, readably."""
+
+    def check(page):
+        page.evaluate(axe_source)
+        result = page.evaluate(
+            "opts => axe.run(document, opts)",
+            {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(node["target"][0] for node in v["nodes"][:5])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return check
