@@ -12,6 +12,9 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
     display_name = models.CharField(max_length=150, blank=True)
+    # A student's own exam date, across all their classes; it wins over the class's when set
+    # (see quizzes/selectors/progress.py: exam_at_for).
+    exam_date = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
