@@ -1,10 +1,12 @@
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from quizzes.selectors.banks import banks_visible_to, banks_with_counts
 from quizzes.selectors.home import (
     classes_joined,
     classes_taught,
-    student_assignments,
+    student_assignment_rows,
     student_cards_due,
 )
 
@@ -22,12 +24,28 @@ def home(request):
                 "banks": banks_with_counts(banks_visible_to(user)),
             },
         )
+    now = timezone.now()
     return render(
         request,
         "home/student.html",
         {
             "classes": classes_joined(user),
-            "assignments": student_assignments(user),
+            "rows": student_assignment_rows(user, now),
             "cards_due": student_cards_due(user),
+            "now": now,
+            # The quiz and study pages are built alongside this one; link to them once they exist.
+            "assignment_pages": _url_exists("assignment_detail", args=[1]),
+            "study_url": _url_or_none("study"),
         },
     )
+
+
+def _url_or_none(name: str, args=()) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _url_exists(name: str, args=()) -> bool:
+    return _url_or_none(name, args) is not None

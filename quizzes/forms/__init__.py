@@ -1,0 +1,1 @@
+"""Forms parse and shape input; the rules of the domain are checked by services."""
