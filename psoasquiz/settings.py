@@ -181,3 +181,6 @@ LOGGING = {
 BANKS_DIR = BASE_DIR / "banks"
 # Show the demo accounts on the login page (the README's serve command turns this on).
 PSOASQUIZ_SHOW_DEMO_ACCOUNTS = env_bool("PSOASQUIZ_SHOW_DEMO_ACCOUNTS", DEBUG)
+# Seconds after a timed attempt's deadline during which saves and submissions are still accepted:
+# a request sent at the last moment can take a while to arrive over a school's network.
+PSOASQUIZ_ATTEMPT_GRACE_SECONDS = env_int("PSOASQUIZ_ATTEMPT_GRACE_SECONDS", 30)

@@ -2,12 +2,19 @@
 
 Every write locks the attempt row first (`select_for_update` on PostgreSQL; on SQLite every
 transaction is IMMEDIATE, which serialises writers), then re-reads its state, so double clicks,
-two tabs and replayed requests find the attempt already changed and leave it alone.
+two tabs and replayed requests find the attempt already changed and leave it alone. Starting
+locks the student's enrolment row instead, since there is no attempt yet to lock.
+
+Closing an attempt (submitted, or closed when its time ran out) feeds every answered question to
+the memory model as a review with source "quiz". A wrong answer rates Again, which sends a new
+card to its first learning step and a known card to relearning (minutes, not days): a quiz
+mistake is in the student's study queue straight away. Unanswered questions are not reviews.
 """
 
+import json
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -31,6 +38,7 @@ from quizzes.models import (
     User,
 )
 from quizzes.models.attempts import AttemptState
+from quizzes.models.memory import ReviewSource
 from quizzes.models.quizzes import FeedbackTiming
 from quizzes.services.memory import Outcome as MemoryOutcome
 from quizzes.services.memory import cards_review, policy_for
@@ -53,9 +61,15 @@ LOCKED = "You have already checked this answer; it cannot be changed in this att
 NO_SUCH_QUESTION = "This attempt has no question {position}."
 NOT_CHECKABLE = "This quiz gives feedback after submission, not question by question."
 NOTHING_TO_CHECK = "Give an answer before checking it."
+RESPONSE_UNREADABLE = "This answer could not be read; reload the page and answer again."
+RESPONSE_TOO_LARGE = "This answer is too long to save; shorten it and save again."
 
 # Longest time one page can add to an answer's time: a tab left open overnight is not effort.
 MAX_TIME_PER_SAVE_MS = 30 * 60 * 1000
+# Longest stored response, as JSON text: forms cap each text at 500 characters, so only a
+# hand-made request comes near this.
+MAX_RESPONSE_CHARS = 10_000
+MAX_TIME_TAKEN_MS = 2**31 - 1
 
 
 class AttemptRefused(Exception):
@@ -92,20 +106,32 @@ class Window:
 
 
 def window_for(assignment: Assignment, extension: Extension | None) -> Window:
+    """The assignment's dates (the quiz's where it sets none), moved later by an extension.
+
+    An extension only ever gives time: its due date, and its close date (or, without one, its
+    due date) replace the others when they are later. A window with no close date stays open.
+    """
     quiz = assignment.quiz
-    due = extension.due_at if extension else assignment.due_at
-    closes = (extension.closes_at if extension else None) or assignment.closes_at
-    if extension and closes is not None and closes < extension.due_at:
-        closes = extension.due_at
-    closes = closes or quiz.closes_at
+    due = assignment.due_at
+    closes = assignment.closes_at or quiz.closes_at
+    if extension is not None:
+        due = max(due, extension.due_at) if due else extension.due_at
+        extended_close = extension.closes_at or extension.due_at
+        if closes is not None:
+            closes = max(closes, extended_close)
     return Window(opens_at=assignment.opens_at or quiz.opens_at, due_at=due, closes_at=closes)
+
+
+def _utc(moment: datetime) -> datetime:
+    # Messages say "(UTC)"; a date built in another zone must not be shown in its own.
+    return moment.astimezone(UTC)
 
 
 def _refusal_to_start(window: Window, now: datetime) -> str | None:
     if window.opens_at and now < window.opens_at:
-        return NOT_OPEN_YET.format(when=window.opens_at)
+        return NOT_OPEN_YET.format(when=_utc(window.opens_at))
     if window.closes_at and now >= window.closes_at:
-        return CLOSED.format(when=window.closes_at)
+        return CLOSED.format(when=_utc(window.closes_at))
     return None
 
 
@@ -118,11 +144,32 @@ def attempt_start(
     its options' order. Raises AttemptRefused with a message for the student.
     """
     now = now or timezone.now()
-    quiz = assignment.quiz
-    if not Enrollment.objects.filter(
-        classroom_id=assignment.classroom_id, student=student
-    ).exists():
+    rng = random.Random(seed)
+    try:
+        with transaction.atomic():
+            return _start(student, assignment, now, rng)
+    except IntegrityError:
+        # Another request (a double click, a second tab, the same quiz assigned in a second
+        # class) started one a moment ago: use that one.
+        existing = Attempt.objects.filter(
+            student=student, quiz_id=assignment.quiz_id, state=AttemptState.IN_PROGRESS
+        ).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _start(student: User, assignment: Assignment, now: datetime, rng: random.Random) -> Attempt:
+    # Locking the enrolment makes a second start by this student wait for the first, then find
+    # its attempt (SQLite's IMMEDIATE transactions already serialise every writer).
+    enrolled = (
+        Enrollment.objects.select_for_update()
+        .filter(classroom_id=assignment.classroom_id, student=student)
+        .exists()
+    )
+    if not enrolled:
         raise AttemptRefused(NOT_IN_CLASS)
+    quiz = assignment.quiz
     open_attempt = Attempt.objects.filter(
         student=student, quiz=quiz, state=AttemptState.IN_PROGRESS
     ).first()
@@ -133,59 +180,52 @@ def attempt_start(
     refusal = _refusal_to_start(window, now)
     if refusal:
         raise AttemptRefused(refusal)
-    rng = random.Random(seed)
-    try:
-        with transaction.atomic():
-            used = Attempt.objects.filter(student=student, quiz=quiz).aggregate(n=Max("number"))
-            number = (used["n"] or 0) + 1
-            if quiz.attempts_allowed and number > quiz.attempts_allowed:
-                raise AttemptRefused(NO_ATTEMPTS_LEFT.format(allowed=quiz.attempts_allowed))
-            slots = _draw(quiz, rng)
-            if not slots:
-                raise AttemptRefused(NO_QUESTIONS)
-            deadline = None
-            if quiz.time_limit_seconds:
-                deadline = now + timedelta(seconds=quiz.time_limit_seconds)
-            if window.closes_at and (deadline is None or window.closes_at < deadline):
-                deadline = window.closes_at
-            attempt = Attempt.objects.create(
-                student=student,
-                quiz=quiz,
-                assignment=assignment,
-                number=number,
-                started_at=now,
-                deadline_at=deadline,
-            )
-            Answer.objects.bulk_create(
-                Answer(
-                    attempt=attempt,
-                    position=position,
-                    question_version=version,
-                    points=points,
-                    option_order=presentation.initial_option_order(
-                        version, shuffle=quiz.shuffle_options, rng=rng
-                    ),
-                )
-                for position, (version, points) in enumerate(slots, 1)
-            )
-            return attempt
-    except IntegrityError:
-        # Another request (a double click, a second tab) started it a moment ago: use that one.
-        existing = Attempt.objects.filter(
-            student=student, quiz=quiz, state=AttemptState.IN_PROGRESS
-        ).first()
-        if existing is None:
-            raise
-        return existing
+    used = Attempt.objects.filter(student=student, quiz=quiz).aggregate(n=Max("number"))
+    number = (used["n"] or 0) + 1
+    if quiz.attempts_allowed and number > quiz.attempts_allowed:
+        raise AttemptRefused(NO_ATTEMPTS_LEFT.format(allowed=quiz.attempts_allowed))
+    slots = _draw(quiz, rng)
+    if not slots:
+        raise AttemptRefused(NO_QUESTIONS)
+    deadline = None
+    if quiz.time_limit_seconds:
+        deadline = now + timedelta(seconds=quiz.time_limit_seconds)
+    if window.closes_at and (deadline is None or window.closes_at < deadline):
+        deadline = window.closes_at
+    attempt = Attempt.objects.create(
+        student=student,
+        quiz=quiz,
+        assignment=assignment,
+        number=number,
+        started_at=now,
+        deadline_at=deadline,
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            attempt=attempt,
+            position=position,
+            question_version=version,
+            points=points,
+            option_order=presentation.initial_option_order(
+                version, shuffle=quiz.shuffle_options, rng=rng
+            ),
+        )
+        for position, (version, points) in enumerate(slots, 1)
+    )
+    return attempt
 
 
 def _draw(quiz, rng: random.Random) -> list[tuple[QuestionVersion, Decimal]]:
-    """Fixed items, then each draw rule's random picks; flashcards are for study, never drawn."""
+    """Fixed items, then each draw rule's random picks.
+
+    Flashcards are for study and cannot be graded, and archived questions are retired: neither
+    is ever drawn, and a fixed item that is one is left out.
+    """
     options = Prefetch("options", queryset=Option.objects.order_by("position"))
     live = Question.objects.filter(archived_at__isnull=True, current_version__isnull=False)
-    picked: list[tuple[int, Decimal]] = [
-        (item.question_id, item.points) for item in quiz.items.order_by("position")
-    ]
+    picked: list[tuple[int, Decimal]] = list(
+        quiz.items.order_by("position").values_list("question_id", "points")
+    )
     taken = {question_id for question_id, _ in picked}
     for rule in quiz.draws.order_by("id"):
         pool = live.exclude(current_version__qtype="flashcard").exclude(pk__in=taken)
@@ -193,15 +233,20 @@ def _draw(quiz, rng: random.Random) -> list[tuple[QuestionVersion, Decimal]]:
             pool = pool.filter(bank_id=rule.bank_id)
         if rule.tag_id:
             pool = pool.filter(tags=rule.tag_id)
-        ids = sorted(pool.values_list("pk", flat=True).distinct())
+        # No ordering in SQL (the default one joins the bank); sorted here so a seed reproduces.
+        ids = sorted(pool.order_by().values_list("pk", flat=True).distinct())
         chosen = rng.sample(ids, min(rule.count, len(ids)))
         picked += [(question_id, rule.points) for question_id in chosen]
         taken.update(chosen)
     versions = {
         v.question_id: v
         for v in QuestionVersion.objects.filter(
-            question__current_version=F("pk"), question_id__in=taken
-        ).prefetch_related(options)
+            question__current_version=F("pk"),
+            question__archived_at__isnull=True,
+            question_id__in=taken,
+        )
+        .exclude(qtype="flashcard")
+        .prefetch_related(options)
     }
     slots = [(versions[qid], points) for qid, points in picked if qid in versions]
     if quiz.shuffle_questions:
@@ -209,15 +254,35 @@ def _draw(quiz, rng: random.Random) -> list[tuple[QuestionVersion, Decimal]]:
     return slots
 
 
-def _locked(attempt_id: int, student: User) -> Attempt:
-    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
-    if attempt.student_id != student.pk:
+def _locked(attempt_id: int, student: User | None = None) -> Attempt:
+    """The attempt, its row locked until the transaction ends. Another student's is not found."""
+    # of=("self",): lock only the attempt, not the quiz every classmate's attempt shares.
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz", "student", "assignment__classroom")
+        .get(pk=attempt_id)
+    )
+    if student is not None and attempt.student_id != student.pk:
         raise Attempt.DoesNotExist
     return attempt
 
 
 def time_is_up(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline_at is not None and now > attempt.deadline_at + grace_period()
+
+
+def _readable(response) -> None:
+    """Refuse what no form makes: a response that is not a JSON object, or a huge one."""
+    if response is None:
+        return
+    if not isinstance(response, dict):
+        raise InvalidResponse(RESPONSE_UNREADABLE)
+    try:
+        size = len(json.dumps(response))
+    except (TypeError, ValueError):
+        raise InvalidResponse(RESPONSE_UNREADABLE) from None
+    if size > MAX_RESPONSE_CHARS:
+        raise InvalidResponse(RESPONSE_TOO_LARGE)
 
 
 def answer_save(
@@ -235,16 +300,20 @@ def answer_save(
 
     `revision` is the attempt revision the page was drawn from; a page from before another
     tab's save is refused (STALE) and nothing changes. `check` grades the answer now and locks
-    it, for quizzes with immediate feedback.
+    it, for quizzes with immediate feedback. A response that does not fit the question raises
+    InvalidResponse and nothing is stored. `spent_ms` is the time the page was open; one save
+    adds at most MAX_TIME_PER_SAVE_MS.
     """
     now = now or timezone.now()
+    _readable(response)
     with transaction.atomic():
         attempt = _locked(attempt_id, student)
         if attempt.state != AttemptState.IN_PROGRESS:
             return SaveResult(SaveStatus.CLOSED, attempt, ATTEMPT_CLOSED)
         if time_is_up(attempt, now):
             _close(attempt, now=now, state=AttemptState.OVERDUE)
-            return SaveResult(SaveStatus.TIME_UP, attempt, TIME_UP.format(when=attempt.deadline_at))
+            message = TIME_UP.format(when=_utc(attempt.deadline_at))
+            return SaveResult(SaveStatus.TIME_UP, attempt, message)
         answer = (
             Answer.objects.select_related("question_version")
             .prefetch_related("question_version__options")
@@ -254,19 +323,22 @@ def answer_save(
         if answer is None:
             raise AttemptRefused(NO_SUCH_QUESTION.format(position=position))
         if revision is not None and revision != attempt.revision:
-            return SaveResult(SaveStatus.STALE, attempt, STALE.format(when=_last_save(attempt)))
+            message = STALE.format(when=_utc(_last_save(attempt)))
+            return SaveResult(SaveStatus.STALE, attempt, message)
         if answer.checked_at is not None:
             return SaveResult(SaveStatus.LOCKED, attempt, LOCKED)
         if check and attempt.quiz.feedback_timing != FeedbackTiming.IMMEDIATE:
             raise AttemptRefused(NOT_CHECKABLE)
-        if check and not presentation.is_answered(answer.question_version.qtype, response):
-            raise AttemptRefused(NOTHING_TO_CHECK)
         version = answer.question_version
         # A stored response must always grade: refuse it now rather than fail at submission.
+        # Grading first also checks the shape that is_answered reads.
         result = grade(presentation.to_grading_question(version), response)
+        if check and not presentation.is_answered(version.qtype, response):
+            raise AttemptRefused(NOTHING_TO_CHECK)
         answer.response = response
         answer.saved_at = now
-        answer.time_taken_ms = min(answer.time_taken_ms + max(spent_ms, 0), 2**31 - 1)
+        spent = min(max(int(spent_ms), 0), MAX_TIME_PER_SAVE_MS)
+        answer.time_taken_ms = min(answer.time_taken_ms + spent, MAX_TIME_TAKEN_MS)
         fields = ["response", "saved_at", "time_taken_ms"]
         if check:
             answer.fraction = result.fraction
@@ -309,9 +381,14 @@ def attempts_close_overdue(*, now: datetime | None = None) -> int:
         deadline_at__isnull=False,
         deadline_at__lt=now - grace_period(),
     ).values_list("pk", flat=True)
+    # One transaction per attempt: a long run never holds many locks, and a submission racing
+    # the cron finds the attempt either open or closed, never half closed.
     for attempt_id in list(candidates):
         with transaction.atomic():
-            attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+            try:
+                attempt = _locked(attempt_id)
+            except Attempt.DoesNotExist:
+                continue
             if attempt.state == AttemptState.IN_PROGRESS and time_is_up(attempt, now):
                 _close(attempt, now=now, state=AttemptState.OVERDUE)
                 closed += 1
@@ -319,7 +396,10 @@ def attempts_close_overdue(*, now: datetime | None = None) -> int:
 
 
 def _close(attempt: Attempt, *, now: datetime, state: str) -> None:
-    """Grade every answer, score the attempt, and feed the answers to the memory model."""
+    """Grade every answer, score the attempt, and feed the answers to the memory model.
+
+    Only answers already stored count: a save that arrives too late is never stored.
+    """
     answers = list(
         attempt.answers.select_related("question_version").prefetch_related(
             Prefetch("question_version__options", queryset=Option.objects.order_by("position"))
@@ -331,20 +411,27 @@ def _close(attempt: Attempt, *, now: datetime, state: str) -> None:
         try:
             result = grade(presentation.to_grading_question(version), answer.response)
         except InvalidResponse:
-            result = Grade(Decimal(0), Outcome.WRONG)
+            # Saves are graded before they are stored, so this is data from before a fix: it
+            # earns nothing rather than blocking the submission.
+            result = Grade(Decimal(0), Outcome.INCORRECT)
         grades[answer.pk] = result
         answer.fraction = result.fraction
     Answer.objects.bulk_update(answers, ["fraction"])
     _record_choices(answers, grades)
     total_points = sum((a.points for a in answers), Decimal(0))
     earned = sum((a.points * a.fraction for a in answers), Decimal(0))
-    attempt.fraction = (earned / total_points).quantize(Decimal("0.00001")) if total_points else 0
+    attempt.fraction = (
+        (earned / total_points).quantize(Decimal("0.00001")) if total_points else Decimal(0)
+    )
     attempt.state = state
     # The submission time never runs past the deadline's grace: late work is not credited time.
-    attempt.submitted_at = now
+    if attempt.deadline_at is not None:
+        attempt.submitted_at = min(now, attempt.deadline_at + grace_period())
+    else:
+        attempt.submitted_at = now
     attempt.revision += 1
     attempt.save(update_fields=["fraction", "state", "submitted_at", "revision"])
-    classroom = attempt.assignment.classroom if attempt.assignment_id else None
+    classroom = attempt.assignment.classroom if attempt.assignment else None
     outcomes = [
         MemoryOutcome(
             question_version=a.question_version,
@@ -358,7 +445,9 @@ def _close(attempt: Attempt, *, now: datetime, state: str) -> None:
     cards_review(
         student=attempt.student,
         outcomes=outcomes,
-        source="quiz",
+        source=ReviewSource.QUIZ,
+        # The memory model is updated now, whenever the attempt's own time ended: reviews stay
+        # in the order they really happened.
         reviewed_at=now,
         policy=policy_for(classroom=classroom),
     )
