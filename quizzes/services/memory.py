@@ -1,14 +1,59 @@
-"""Writing the memory model: every answer, in any format, updates the student's card."""
+"""Writing the memory model: every answer, in any format, updates the student's card.
 
-from collections.abc import Sequence
+Quizzes feed `cards_review` when an attempt closes; the study page reviews one card at a time
+through `flashcard_review` (the student rates their recall) and `study_answer` (the answer is
+graded and the grade becomes the rating). Both refuse a review sent twice: the page sends the
+card's review count (`reps`) it was drawn from, and a count that has moved on is stale.
+"""
+
+import random
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
 
-from quizzes import scheduling
-from quizzes.models import CardState, Classroom, QuestionVersion, ReviewLog, User
-from quizzes.models.memory import CardPhase
+from quizzes import presentation, scheduling, studying
+from quizzes.grading import Grade, InvalidResponse, grade
+from quizzes.grading import Outcome as GradeOutcome
+from quizzes.models import CardState, Classroom, Option, Question, QuestionVersion, ReviewLog, User
+from quizzes.models.memory import CardPhase, ReviewSource
+from quizzes.selectors.study import student_deck
+
+STALE_REVIEW = (
+    "You already reviewed this card (in another tab, or by sending the page twice), so this "
+    "review was not counted again. Here is your next card."
+)
+CARD_CHANGED = (
+    "This question was updated while you were answering it, so your answer was not counted. "
+    "Here it is again as it reads now."
+)
+NOT_A_FLASHCARD = "This card is a question to answer, not a flashcard to rate."
+NOT_SELF_RATED = "Flashcards are rated with the Again, Hard, Good and Easy buttons."
+BAD_RATING = "Choose one of Again, Hard, Good or Easy to rate this card."
+NOTHING_GIVEN = "Give an answer before checking it."
+LEECH_RESTING = (
+    "This card is set aside as a leech. Reset it from the list of leeches to study it again."
+)
+# A page left open overnight is not study time.
+MAX_DURATION_MS = 30 * 60 * 1000
+SCHEDULE_FIELDS = [
+    "phase",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "is_leech",
+]
+
+
+class StudyRefused(Exception):
+    """The review was not applied; the message tells the student why."""
 
 
 @dataclass(frozen=True)
@@ -25,10 +70,32 @@ def policy_for(*, classroom: Classroom | None) -> scheduling.Policy:
     """The scheduling rules a class sets: its desired retention and exam date."""
     if classroom is None:
         return scheduling.Policy()
-    exam_at = None
-    if classroom.exam_date:
-        exam_at = datetime.combine(classroom.exam_date, time(0, 0), tzinfo=UTC)
-    return scheduling.Policy(desired_retention=float(classroom.desired_retention), exam_at=exam_at)
+    return policy_for_classes(classrooms=[classroom])
+
+
+def policy_for_classes(
+    *,
+    classrooms: Iterable[Classroom],
+    now: datetime | None = None,
+    own_exam_date: date | None = None,
+) -> scheduling.Policy:
+    """One policy for a student in several classes: the highest desired retention, and the
+    earliest exam still ahead (every card must be back before the first exam). A student's own
+    exam date, when set and still ahead, wins over the classes' (a resit, another session)."""
+    classrooms = list(classrooms)
+    retention = max((float(c.desired_retention) for c in classrooms), default=None)
+    today = now.astimezone(UTC).date() if now is not None else None
+
+    def ahead(day: date | None) -> bool:
+        return day is not None and (today is None or day >= today)
+
+    exam_day = own_exam_date if ahead(own_exam_date) else None
+    if exam_day is None:
+        exam_day = min((c.exam_date for c in classrooms if ahead(c.exam_date)), default=None)
+    exam_at = datetime.combine(exam_day, time(0, 0), tzinfo=UTC) if exam_day else None
+    if retention is None:
+        return scheduling.Policy(exam_at=exam_at)
+    return scheduling.Policy(desired_retention=retention, exam_at=exam_at)
 
 
 def memory_of(card: CardState) -> scheduling.Memory:
@@ -120,22 +187,256 @@ def cards_review(
                     due_after=after.due,
                 )
             )
-        cards = list(
-            {c.pk: c for c in (existing[o.question_version.question_id] for o in outcomes)}.values()
-        )
-        CardState.objects.bulk_update(
-            cards,
-            [
-                "phase",
-                "step",
-                "stability",
-                "difficulty",
-                "due",
-                "last_review",
-                "reps",
-                "lapses",
-                "is_leech",
-            ],
-        )
+        # One row per card, in the order first reviewed, even when two outcomes share it.
+        reviewed = {o.question_version.question_id: None for o in outcomes}
+        cards = [existing[question_id] for question_id in reviewed]
+        CardState.objects.bulk_update(cards, SCHEDULE_FIELDS)
         ReviewLog.objects.bulk_create(logs)
     return cards
+
+
+@dataclass(frozen=True)
+class StudyReview:
+    """What a review on the study page did, for the page that follows it."""
+
+    card: CardState
+    rating: scheduling.Rating
+    interval: timedelta
+    grade: Grade | None = None
+    buried: int = 0
+
+
+def study_option_order(version: QuestionVersion, *, student_id: int, reps: int) -> list[int]:
+    """The order the study page shows a card's options in.
+
+    Shuffled, but the same for the page that shows the card and the request that answers it,
+    and different at each review so position is never what the student remembers.
+    """
+    seed = f"study:{student_id}:{version.question_id}:{reps}"
+    return presentation.initial_option_order(version, shuffle=True, rng=random.Random(seed))
+
+
+def _deck_version(student: User, question_id: int) -> QuestionVersion:
+    """The current version of a question in the student's deck, options loaded.
+
+    Raises Question.DoesNotExist for a question outside the deck (or no question at all).
+    """
+    question = (
+        student_deck(student)
+        .select_related("current_version")
+        .prefetch_related(
+            Prefetch("current_version__options", queryset=Option.objects.order_by("position"))
+        )
+        .get(pk=question_id)
+    )
+    return question.current_version
+
+
+def _locked_card(student: User, question_id: int, now: datetime) -> CardState:
+    # Create the row first, so two first reviews racing for a new card queue on one row lock.
+    CardState.objects.bulk_create(
+        [CardState(student=student, question_id=question_id, due=now, phase=CardPhase.NEW)],
+        ignore_conflicts=True,
+    )
+    return CardState.objects.select_for_update().get(student=student, question_id=question_id)
+
+
+def _duration(duration_ms) -> int:
+    try:
+        return min(max(int(duration_ms), 0), MAX_DURATION_MS)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _review_one(
+    *,
+    student: User,
+    version: QuestionVersion,
+    rating: scheduling.Rating,
+    duration_ms: int,
+    source: str,
+    now: datetime,
+    reps: int | None,
+    version_id: int | None,
+    grade_result: Grade | None = None,
+) -> StudyReview:
+    """Check the card is reviewable from this page, apply the rating, bury related cards.
+
+    Runs inside the caller's transaction, after the card row is locked.
+    """
+    if version_id is not None and version_id != version.pk:
+        raise StudyRefused(CARD_CHANGED)
+    card = _locked_card(student, version.question_id, now)
+    if card.is_leech:
+        raise StudyRefused(LEECH_RESTING)
+    if reps is not None and reps != card.reps:
+        raise StudyRefused(STALE_REVIEW)
+    classrooms = Classroom.objects.filter(enrollments__student=student)
+    (card,) = cards_review(
+        student=student,
+        outcomes=[Outcome(version, rating, duration_ms=_duration(duration_ms))],
+        source=source,
+        reviewed_at=now,
+        policy=policy_for_classes(classrooms=classrooms, now=now, own_exam_date=student.exam_date),
+    )
+    buried = related_cards_bury(student=student, question_id=version.question_id, now=now)
+    return StudyReview(card, rating, card.due - now, grade_result, buried)
+
+
+def _rating(value) -> scheduling.Rating:
+    try:
+        return scheduling.Rating(int(value))
+    except (TypeError, ValueError):
+        raise StudyRefused(BAD_RATING) from None
+
+
+def flashcard_review(
+    *,
+    student: User,
+    question_id: int,
+    rating,
+    duration_ms: int,
+    reps: int | None = None,
+    version_id: int | None = None,
+    now: datetime | None = None,
+) -> StudyReview:
+    """Apply the student's own rating of a flashcard.
+
+    `reps` is the card's review count when the page was drawn: a different count means the
+    review already happened (StudyRefused with STALE_REVIEW). Raises Question.DoesNotExist for
+    a question outside the student's deck.
+    """
+    now = now or timezone.now()
+    rating = _rating(rating)
+    with transaction.atomic():
+        version = _deck_version(student, question_id)
+        if version.qtype != "flashcard":
+            raise StudyRefused(NOT_A_FLASHCARD)
+        return _review_one(
+            student=student,
+            version=version,
+            rating=rating,
+            duration_ms=duration_ms,
+            source=ReviewSource.FLASHCARD,
+            now=now,
+            reps=reps,
+            version_id=version_id,
+        )
+
+
+def study_answer(
+    *,
+    student: User,
+    question_id: int,
+    response: Mapping | None,
+    duration_ms: int,
+    reps: int | None = None,
+    version_id: int | None = None,
+    now: datetime | None = None,
+) -> StudyReview:
+    """Grade an answer given on the study page and let the grade rate the card.
+
+    The rating follows `scheduling.rating_for_answer` (wrong → Again, partial → Hard, right →
+    Good). The returned StudyReview carries the Grade for the feedback shown next.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        version = _deck_version(student, question_id)
+        if version.qtype == "flashcard":
+            raise StudyRefused(NOT_SELF_RATED)
+        if not presentation.is_answered(version.qtype, response):
+            raise StudyRefused(NOTHING_GIVEN)
+        try:
+            result = grade(presentation.to_grading_question(version), response)
+        except InvalidResponse as error:
+            raise StudyRefused(_sentence(str(error))) from None
+        if result.outcome == GradeOutcome.UNANSWERED:
+            raise StudyRefused(NOTHING_GIVEN)
+        rating = scheduling.rating_for_answer(result.fraction, duration_ms=_duration(duration_ms))
+        return _review_one(
+            student=student,
+            version=version,
+            rating=rating,
+            duration_ms=duration_ms,
+            source=ReviewSource.STUDY,
+            now=now,
+            reps=reps,
+            version_id=version_id,
+            grade_result=result,
+        )
+
+
+def _sentence(message: str) -> str:
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith(".") else f"{message}."
+
+
+def related_cards_bury(*, student: User, question_id: int, now: datetime) -> int:
+    """Bury, until the next UTC day, the student's cards related to the one just reviewed.
+
+    Seeing the flashcard form of a fact right after its quiz form tests short-term memory, not
+    recall. "Related" is decided by `studying.related_questions`. Related deck questions the
+    student has never seen get a new card row carrying the burial. Returns how many were buried.
+    """
+    question = Question.objects.only("bank_id").get(pk=question_id)
+    bank: dict[int, tuple[str, set[str]]] = {}
+    for pk, key, tag in Question.objects.filter(
+        bank_id=question.bank_id, archived_at__isnull=True
+    ).values_list("pk", "key", "tags__name"):
+        bank.setdefault(pk, (key, set()))[1].update([tag] if tag else [])
+    related = studying.related_questions(
+        question_id, {pk: (key, frozenset(tags)) for pk, (key, tags) in bank.items()}
+    )
+    if not related:
+        return 0
+    tomorrow = studying.bury_until(now)
+    with transaction.atomic():
+        in_deck = set(student_deck(student).filter(pk__in=related).values_list("pk", flat=True))
+        cards = {
+            card.question_id: card
+            for card in CardState.objects.select_for_update().filter(
+                student=student, question_id__in=in_deck
+            )
+        }
+        to_bury = [
+            card.pk
+            for card in cards.values()
+            if studying.should_bury(
+                phase=card.phase, due=card.due, is_leech=card.is_leech, tomorrow=tomorrow
+            )
+        ]
+        CardState.objects.filter(pk__in=to_bury).update(buried_until=tomorrow)
+        unseen = [
+            CardState(
+                student=student,
+                question_id=qid,
+                due=now,
+                phase=CardPhase.NEW,
+                buried_until=tomorrow,
+            )
+            for qid in sorted(in_deck - cards.keys())
+        ]
+        CardState.objects.bulk_create(unseen, ignore_conflicts=True)
+    return len(to_bury) + len(unseen)
+
+
+def card_leech_reset(*, student: User, card_id: int, now: datetime | None = None) -> CardState:
+    """Put a leech back in the queue as a new card, to be learned again from scratch.
+
+    Its memory (stability, difficulty, step) is cleared, since what FSRS learned about it says
+    only that it keeps failing; the lapse count restarts so that eight more lapses flag it again.
+    `reps` keeps counting, so a page drawn before the reset stays stale; the review log keeps the
+    full history. Resetting a card that is no longer a leech changes nothing.
+    Raises CardState.DoesNotExist when the card is not this student's.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        card = CardState.objects.select_for_update().get(pk=card_id, student=student)
+        if not card.is_leech:
+            return card
+        card.phase, card.step = CardPhase.NEW, None
+        card.stability = card.difficulty = None
+        card.due, card.lapses = now, 0
+        card.is_leech, card.buried_until = False, None
+        card.save(update_fields=[*SCHEDULE_FIELDS, "buried_until"])
+        return card
