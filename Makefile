@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1 PSOASQUIZ_SHOW_DEMO_ACCOUNTS=1
 
-.PHONY: serve test lint setup browser clean
+.PHONY: serve test lint setup browser clean bench-srs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(VENV)/.dev browser
 ## Browser tests drive Debian's Chromium; install it when we can (root with apt), else they skip.
 browser:
 	@./scripts/ensure-chromium
+
+## Benchmark the scheduler against SM-2 and Leitner on simulated learners (bench/README.md).
+bench-srs: $(VENV)/.runtime
+	$(BIN)/python -m bench.srs_simulation $(BENCH_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
