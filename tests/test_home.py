@@ -62,7 +62,17 @@ def test_student_without_a_class_is_told_how_to_join(client):
     html = client.get("/").content.decode()
     assert "You are not in a class yet." in html
     assert "Ask your instructor for the class" in html
-    assert html.count(f'href="{reverse("class_join")}"') == 2  # the empty state and the header
+    assert f'href="{reverse("class_join")}"' in html
+    assert "Assigned quizzes" not in html
+
+
+def test_student_whose_classes_have_nothing_assigned_is_told_so(client):
+    enrollment = f.EnrollmentFactory(classroom=f.ClassroomFactory(name="Autumn cohort"))
+    client.force_login(enrollment.student)
+    html = client.get("/").content.decode()
+    assert "Your classes have no quizzes assigned yet." in html
+    assert "Autumn cohort" in html
+    assert f'href="{reverse("class_join")}"' in html
 
 
 def test_join_a_class_is_always_offered_to_students(client):

@@ -28,7 +28,8 @@ class SignupForm(forms.Form):
     email = forms.EmailField(
         label="Email (optional)",
         required=False,
-        help_text="Only used to help you if you forget your password.",
+        help_text="Lets the people who run this site reach you, for example if you forget "
+        "your password.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
