@@ -50,11 +50,43 @@ def test_extension_replaces_the_due_date_for_that_student_only(client):
     classmate = f.EnrollmentFactory(classroom=enrollment.classroom).student
     client.force_login(enrollment.student)
     (row,) = client.get("/").context["rows"]
-    assert row.assignment.effective_due == extension.due_at
     assert row.window.due_at == extension.due_at
+    assert row.extended
     client.force_login(classmate)
     (row,) = client.get("/").context["rows"]
     assert row.window.due_at == assignment.due_at
+    assert not row.extended
+
+
+def test_an_extension_that_gives_no_more_time_changes_nothing(client):
+    enrollment = f.EnrollmentFactory()
+    assignment = f.AssignmentFactory(classroom=enrollment.classroom)
+    f.ExtensionFactory(
+        assignment=assignment,
+        student=enrollment.student,
+        due_at=assignment.due_at - timedelta(days=1),
+    )
+    client.force_login(enrollment.student)
+    response = client.get("/")
+    (row,) = response.context["rows"]
+    assert row.window.due_at == assignment.due_at
+    assert not row.extended
+    assert "Extended for you" not in response.content.decode()
+
+
+def test_assignments_are_listed_soonest_due_first_with_extensions_applied(client):
+    now = timezone.now()
+    enrollment = f.EnrollmentFactory()
+    first = f.AssignmentFactory(classroom=enrollment.classroom, due_at=now + timedelta(days=1))
+    undated = f.AssignmentFactory(classroom=enrollment.classroom, due_at=None)
+    later = f.AssignmentFactory(classroom=enrollment.classroom, due_at=now + timedelta(days=3))
+    extended = f.AssignmentFactory(classroom=enrollment.classroom, due_at=now + timedelta(days=2))
+    f.ExtensionFactory(
+        assignment=extended, student=enrollment.student, due_at=now + timedelta(days=5)
+    )
+    client.force_login(enrollment.student)
+    rows = client.get("/").context["rows"]
+    assert [row.assignment for row in rows] == [first, later, extended, undated]
 
 
 def test_student_without_a_class_is_told_how_to_join(client):

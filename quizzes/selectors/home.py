@@ -21,9 +21,9 @@ from quizzes.services.attempts import Window, window_for
 
 
 def student_assignments(student: User) -> QuerySet[Assignment]:
-    """Assignments of the student's classes, each with `effective_due` (extension first),
-    `extension_due` and `extension_closes` (None without an extension), `attempts_used`,
-    `best_fraction` and `open_attempt_id` for this student; soonest due first."""
+    """Assignments of the student's classes, each with `extension_due` and `extension_closes`
+    (None without an extension), `attempts_used`, `best_fraction` and `open_attempt_id` for
+    this student. Which dates apply is `window_for`'s business, not this query's."""
     extension = Extension.objects.filter(assignment=OuterRef("pk"), student=student)
     extension_due = Subquery(extension.values("due_at")[:1], output_field=DateTimeField())
     mine = Attempt.objects.filter(student=student, quiz=OuterRef("quiz_id"))
@@ -35,7 +35,6 @@ def student_assignments(student: User) -> QuerySet[Assignment]:
             extension_closes=Subquery(
                 extension.values("closes_at")[:1], output_field=DateTimeField()
             ),
-            effective_due=Coalesce(extension_due, "due_at"),
             attempts_used=Coalesce(
                 Subquery(mine.values("quiz_id").annotate(n=Count("pk")).values("n")[:1]),
                 0,
@@ -48,7 +47,7 @@ def student_assignments(student: User) -> QuerySet[Assignment]:
             ),
             open_attempt_id=Subquery(mine.filter(state=AttemptState.IN_PROGRESS).values("pk")[:1]),
         )
-        .order_by("effective_due", "quiz__title", "pk")
+        .order_by("due_at", "quiz__title", "pk")
     )
 
 
@@ -70,6 +69,8 @@ class AssignmentRow:
     # None when the quiz allows any number of attempts.
     attempts_left: int | None
     overdue: bool
+    # An extension moved this student's dates later than the class's.
+    extended: bool
 
     @property
     def can_start_another(self) -> bool:
@@ -93,7 +94,8 @@ def assignment_status(
 
 
 def student_assignment_rows(student: User, now: datetime | None = None) -> list[AssignmentRow]:
-    """`student_assignments` with each one's window, status and attempts left (one query)."""
+    """`student_assignments` with each one's window, status and attempts left, soonest due
+    first (one query)."""
     now = now or timezone.now()
     rows = []
     for assignment in student_assignments(student):
@@ -122,8 +124,11 @@ def student_assignment_rows(student: User, now: datetime | None = None) -> list[
                     and now > window.due_at
                     and status in (Status.NOT_STARTED, Status.IN_PROGRESS)
                 ),
+                extended=extension is not None and window != window_for(assignment, None),
             )
         )
+    # Sorted here, not in SQL: the due date that counts depends on the extension rules above.
+    rows.sort(key=lambda row: (row.window.due_at is None, row.window.due_at or now))
     return rows
 
 
