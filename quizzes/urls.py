@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from quizzes.views import accounts, classes, health, home
+from quizzes.views import accounts, classes, health, home, study
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("study/", study.study, name="study"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("classes/join/", classes.class_join, name="class_join"),
 ]
