@@ -158,6 +158,12 @@ class _Chars:
             index = self.text.rfind(token, 0, index + len(token) - 1)
         return index
 
+    def lstrip(self) -> "_Chars":
+        start = 0
+        while start < len(self.text) and self.text[start].isspace() and not self.escaped[start]:
+            start += 1
+        return self[start:]
+
     def strip(self) -> "_Chars":
         start, end = 0, len(self.text)
         while start < end and self.text[start].isspace() and not self.escaped[start]:
@@ -400,7 +406,7 @@ def _question(block: _Block, meta: _Meta, default_source: str):
 
 
 def _format_prefix(chars: _Chars, default: str) -> tuple[str, _Chars]:
-    chars = chars.strip()
+    chars = chars.lstrip()
     if chars.text.startswith("["):
         end = chars.text.find("]")
         if end != -1 and chars.text[1:end] in FORMATS:
@@ -604,7 +610,7 @@ def _validation(draft: QuestionDraft) -> list[Problem]:
 
 def slugify(text: str, *, limit: int = 100) -> str:
     """'Psoas: origin (T12–L5)' → 'psoas-origin-t12-l5'; empty when nothing is left."""
-    bare = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     slug = re.sub(r"[^a-z0-9_]+", "-", bare.lower()).strip("-_")
     if len(slug) > limit:
         slug = slug[:limit].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
