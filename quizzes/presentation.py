@@ -109,12 +109,12 @@ def _in_order(version, option_order: Sequence[int]) -> list:
 
 
 def _matching_answers(shown: Sequence) -> list[str]:
-    """Distinct answer texts in display order: two prompts may share one answer."""
-    texts: list[str] = []
-    for option in shown:
-        if option.text not in texts:
-            texts.append(option.text)
-    return texts
+    """Distinct answer texts (two prompts may share one answer), in alphabetical order.
+
+    Never in the rows' order: rows and answers come from the same options, so listing answers
+    as the options are shown would put each row's right answer at the row's own number.
+    """
+    return sorted({option.text for option in shown}, key=lambda text: (text.casefold(), text))
 
 
 def _blank_choices(shown: Sequence, number: int) -> list[str]:
@@ -247,7 +247,9 @@ def _mark_regions(svg: str, *, chosen: set[str], right: set[str] = frozenset()) 
         flags = (("is-chosen", region in chosen), ("is-right", region in right))
         names = [name for name, on in flags if on]
         extra = f' class="{" ".join(names)}"' if names else ""
-        return f'data-region="{region}"{extra} role="button"'
+        # No button role: regions are not focusable; the list of region names beside the
+        # diagram is the keyboard and screen-reader way to answer.
+        return f'data-region="{region}"{extra}'
 
     # Diagrams are checked for scripts and handlers when they are loaded (interchange.svg).
     return mark_safe(re.sub(r'data-region="([^"]+)"', classes, svg))  # noqa: S308
