@@ -1,0 +1,161 @@
+"""Chart geometry for inline SVG: numbers in, rectangles and labels out. Pure: no ORM, no HTML.
+
+Templates draw the shapes (and escape every label); this module only decides where they go, in
+the units of the chart's viewBox. Sizes suit a phone: the viewBox is about as wide as a phone's
+screen in CSS pixels, so 12-unit text stays readable when the chart is scaled to fit.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Round coordinates so the markup stays short.
+PLACES = 1
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    value: float
+    # What the bar's own tooltip says, e.g. "Tue 3 Mar: 12 cards".
+    label: str
+
+
+@dataclass(frozen=True)
+class Gridline:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class ColumnChart:
+    """Vertical bars over days: `bars`, horizontal `gridlines` with their values, `x_labels`."""
+
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    bars: tuple[Bar, ...]
+    gridlines: tuple[Gridline, ...]
+    x_labels: tuple[AxisLabel, ...]
+
+    @property
+    def tick_x(self) -> float:
+        """Where gridline values end, just left of the plot."""
+        return self.left - 4
+
+    @property
+    def x_label_y(self) -> float:
+        return self.bottom + 16
+
+
+@dataclass(frozen=True)
+class Row:
+    """One horizontal bar with its label above it and its value at its end."""
+
+    label: str
+    value_label: str
+    label_y: float
+    bar_y: float
+    bar_width: float
+    track_width: float
+    bar_height: float
+    value_x: float
+    value_y: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    left: float
+    rows: tuple[Row, ...]
+
+
+def _r(value: float) -> float:
+    return round(value, PLACES)
+
+
+def nice_ceiling(value: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50… that is at least `value` (at least 1)."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= value:
+                return step * factor
+        step *= 10
+
+
+def column_chart(
+    values: Sequence[int],
+    *,
+    bar_labels: Sequence[str],
+    x_labels: dict[int, str],
+    width: int = 360,
+    height: int = 180,
+) -> ColumnChart:
+    """Bars for `values` (counts) side by side; `x_labels` maps a bar's index to a label below."""
+    if len(values) != len(bar_labels):
+        raise ValueError("each value needs a bar label")
+    left, right, top, bottom = 28.0, width - 6.0, 10.0, height - 24.0
+    ceiling = nice_ceiling(max(values, default=0))
+    slot = (right - left) / max(len(values), 1)
+    gap = min(2.0, slot * 0.2)
+    bars = []
+    for i, (value, label) in enumerate(zip(values, bar_labels, strict=True)):
+        bar_height = (bottom - top) * value / ceiling
+        bars.append(
+            Bar(
+                x=_r(left + i * slot + gap / 2),
+                y=_r(bottom - bar_height),
+                width=_r(slot - gap),
+                height=_r(bar_height),
+                value=value,
+                label=label,
+            )
+        )
+    # Gridlines at 0, half and the ceiling, unless half would not be a whole number of cards.
+    marks = (0, ceiling // 2, ceiling) if ceiling % 2 == 0 else (0, ceiling)
+    gridlines = tuple(
+        Gridline(y=_r(bottom - (bottom - top) * m / ceiling), label=str(m)) for m in marks
+    )
+    labels = tuple(
+        AxisLabel(x=_r(left + (i + 0.5) * slot), label=text) for i, text in sorted(x_labels.items())
+    )
+    return ColumnChart(width, height, left, right, top, bottom, tuple(bars), gridlines, labels)
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float, str]], *, width: int = 360, row_height: int = 44
+) -> BarChart:
+    """Horizontal bars for shares from 0 to 1: `rows` are (label, share, value label)."""
+    left, value_room = 2.0, 44.0
+    track = width - left - value_room
+    drawn = []
+    for i, (label, share, value_label) in enumerate(rows):
+        share = min(max(share, 0.0), 1.0)
+        base = i * row_height
+        drawn.append(
+            Row(
+                label=label,
+                value_label=value_label,
+                label_y=_r(base + 14),
+                bar_y=_r(base + 20),
+                bar_width=_r(track * share),
+                track_width=_r(track),
+                bar_height=14.0,
+                value_x=_r(left + track + 6),
+                value_y=_r(base + 32),
+            )
+        )
+    return BarChart(width, max(len(rows) * row_height, row_height), left, tuple(drawn))
