@@ -1,6 +1,5 @@
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from quizzes.selectors.banks import banks_visible_to, banks_with_counts
 from quizzes.selectors.home import (
@@ -24,15 +23,13 @@ def home(request):
                 "banks": banks_with_counts(banks_visible_to(user)),
             },
         )
-    now = timezone.now()
     return render(
         request,
         "home/student.html",
         {
             "classes": classes_joined(user),
-            "rows": student_assignment_rows(user, now),
+            "rows": student_assignment_rows(user),
             "cards_due": student_cards_due(user),
-            "now": now,
             # The quiz and study pages are built alongside this one; link to them once they exist.
             "assignment_pages": _url_exists("assignment_detail", args=[1]),
             "study_url": _url_or_none("study"),
