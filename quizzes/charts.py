@@ -107,7 +107,7 @@ def column_chart(
     """Bars for `values` (counts) side by side; `x_labels` maps a bar's index to a label below."""
     if len(values) != len(bar_labels):
         raise ValueError("each value needs a bar label")
-    left, right, top, bottom = 28.0, width - 6.0, 10.0, height - 24.0
+    left, right, top, bottom = 30.0, width - 8.0, 10.0, height - 24.0
     ceiling = nice_ceiling(max(values, default=0))
     slot = (right - left) / max(len(values), 1)
     gap = min(2.0, slot * 0.2)
@@ -139,7 +139,7 @@ def bar_chart(
     rows: Sequence[tuple[str, float, str]], *, width: int = 360, row_height: int = 44
 ) -> BarChart:
     """Horizontal bars for shares from 0 to 1: `rows` are (label, share, value label)."""
-    left, value_room = 2.0, 44.0
+    left, value_room = 2.0, 46.0
     track = width - left - value_room
     drawn = []
     for i, (label, share, value_label) in enumerate(rows):
@@ -149,13 +149,13 @@ def bar_chart(
             Row(
                 label=label,
                 value_label=value_label,
-                label_y=_r(base + 14),
-                bar_y=_r(base + 20),
+                label_y=_r(base + 15),
+                bar_y=_r(base + 21),
                 bar_width=_r(track * share),
                 track_width=_r(track),
                 bar_height=14.0,
                 value_x=_r(left + track + 6),
-                value_y=_r(base + 32),
+                value_y=_r(base + 33),
             )
         )
     return BarChart(width, max(len(rows) * row_height, row_height), left, tuple(drawn))
