@@ -30,6 +30,7 @@ from quizzes.models import (
     AnswerChoice,
     Assignment,
     Attempt,
+    Classroom,
     Enrollment,
     Extension,
     Option,
@@ -41,7 +42,7 @@ from quizzes.models.attempts import AttemptState
 from quizzes.models.memory import ReviewSource
 from quizzes.models.quizzes import FeedbackTiming
 from quizzes.services.memory import Outcome as MemoryOutcome
-from quizzes.services.memory import cards_review, policy_for
+from quizzes.services.memory import cards_review, policy_for_classes
 
 NOT_IN_CLASS = "You are not a student of the class this quiz is assigned to."
 NOT_OPEN_YET = "This quiz opens on {when:%d %b %Y at %H:%M} (UTC)."
@@ -147,7 +148,7 @@ def attempt_start(
     rng = random.Random(seed)
     try:
         with transaction.atomic():
-            return _start(student, assignment, now, rng)
+            started = _start(student, assignment, now, rng)
     except IntegrityError:
         # Another request (a double click, a second tab, the same quiz assigned in a second
         # class) started one a moment ago: use that one.
@@ -157,9 +158,16 @@ def attempt_start(
         if existing is None:
             raise
         return existing
+    if isinstance(started, str):
+        raise AttemptRefused(started)
+    return started
 
 
-def _start(student: User, assignment: Assignment, now: datetime, rng: random.Random) -> Attempt:
+def _start(
+    student: User, assignment: Assignment, now: datetime, rng: random.Random
+) -> Attempt | str:
+    """The attempt, or why none can start. A refusal is returned rather than raised so that
+    closing a timed-out attempt on the way still commits; nothing else is written before it."""
     # Locking the enrolment makes a second start by this student wait for the first, then find
     # its attempt (SQLite's IMMEDIATE transactions already serialise every writer).
     enrolled = (
@@ -168,25 +176,32 @@ def _start(student: User, assignment: Assignment, now: datetime, rng: random.Ran
         .exists()
     )
     if not enrolled:
-        raise AttemptRefused(NOT_IN_CLASS)
+        return NOT_IN_CLASS
     quiz = assignment.quiz
     open_attempt = Attempt.objects.filter(
         student=student, quiz=quiz, state=AttemptState.IN_PROGRESS
     ).first()
     if open_attempt is not None:
-        return open_attempt
+        if not time_is_up(open_attempt, now):
+            return open_attempt
+        # Its time ran out before the cron closed it: close it now, then start afresh (if the
+        # window and the attempts left allow), rather than hand back an attempt that cannot
+        # take a single answer.
+        open_attempt = _locked(open_attempt.pk)
+        if open_attempt.state == AttemptState.IN_PROGRESS:
+            _close(open_attempt, now=now, state=AttemptState.OVERDUE)
     extension = Extension.objects.filter(assignment=assignment, student=student).first()
     window = window_for(assignment, extension)
     refusal = _refusal_to_start(window, now)
     if refusal:
-        raise AttemptRefused(refusal)
+        return refusal
     used = Attempt.objects.filter(student=student, quiz=quiz).aggregate(n=Max("number"))
     number = (used["n"] or 0) + 1
     if quiz.attempts_allowed and number > quiz.attempts_allowed:
-        raise AttemptRefused(NO_ATTEMPTS_LEFT.format(allowed=quiz.attempts_allowed))
+        return NO_ATTEMPTS_LEFT.format(allowed=quiz.attempts_allowed)
     slots = _draw(quiz, rng)
     if not slots:
-        raise AttemptRefused(NO_QUESTIONS)
+        return NO_QUESTIONS
     deadline = None
     if quiz.time_limit_seconds:
         deadline = now + timedelta(seconds=quiz.time_limit_seconds)
@@ -259,7 +274,7 @@ def _locked(attempt_id: int, student: User | None = None) -> Attempt:
     # of=("self",): lock only the attempt, not the quiz every classmate's attempt shares.
     attempt = (
         Attempt.objects.select_for_update(of=("self",))
-        .select_related("quiz", "student", "assignment__classroom")
+        .select_related("quiz", "student")
         .get(pk=attempt_id)
     )
     if student is not None and attempt.student_id != student.pk:
@@ -337,7 +352,7 @@ def answer_save(
             raise AttemptRefused(NOTHING_TO_CHECK)
         answer.response = response
         answer.saved_at = now
-        spent = min(max(int(spent_ms), 0), MAX_TIME_PER_SAVE_MS)
+        spent = min(max(_whole(spent_ms), 0), MAX_TIME_PER_SAVE_MS)
         answer.time_taken_ms = min(answer.time_taken_ms + spent, MAX_TIME_TAKEN_MS)
         fields = ["response", "saved_at", "time_taken_ms"]
         if check:
@@ -349,6 +364,14 @@ def answer_save(
         attempt.revision += 1
         attempt.save(update_fields=["revision"])
         return SaveResult(SaveStatus.SAVED, attempt, grade=result if check else None)
+
+
+def _whole(value) -> int:
+    # Time comes from the browser: a garbled figure costs the student nothing and breaks nothing.
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
 
 
 def _last_save(attempt: Attempt) -> datetime:
@@ -431,7 +454,13 @@ def _close(attempt: Attempt, *, now: datetime, state: str) -> None:
         attempt.submitted_at = now
     attempt.revision += 1
     attempt.save(update_fields=["fraction", "state", "submitted_at", "revision"])
-    classroom = attempt.assignment.classroom if attempt.assignment else None
+    student = attempt.student
+    # The same rules as the study page, so a card follows one schedule whatever reviewed it.
+    policy = policy_for_classes(
+        classrooms=Classroom.objects.filter(enrollments__student=student),
+        now=now,
+        own_exam_date=student.exam_date,
+    )
     outcomes = [
         MemoryOutcome(
             question_version=a.question_version,
@@ -443,13 +472,13 @@ def _close(attempt: Attempt, *, now: datetime, state: str) -> None:
         if presentation.is_answered(a.question_version.qtype, a.response)
     ]
     cards_review(
-        student=attempt.student,
+        student=student,
         outcomes=outcomes,
         source=ReviewSource.QUIZ,
         # The memory model is updated now, whenever the attempt's own time ended: reviews stay
         # in the order they really happened.
         reviewed_at=now,
-        policy=policy_for(classroom=classroom),
+        policy=policy,
     )
 
 

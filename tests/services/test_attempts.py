@@ -1,6 +1,6 @@
 """Attempt services: who may start, what an attempt holds, saving, submitting, closing late ones."""
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -324,6 +324,35 @@ def test_an_open_attempt_is_returned_not_duplicated():
     assert again.pk == first.pk
     assert Attempt.objects.count() == 1
     assert Answer.objects.count() == 3
+
+
+def test_an_open_attempt_whose_time_ran_out_is_closed_and_a_new_one_started():
+    now = timezone.now()
+    student, assignment = assign(quiz_with([make_question()], time_limit_seconds=60))
+    old = attempt_start(student=student, assignment=assignment, now=now)
+    save(old, student, 1, {"option": right_option(answers_of(old)[0]).pk}, now=now)
+
+    later = now + HOUR
+    new = attempt_start(student=student, assignment=assignment, now=later)
+
+    assert new.pk != old.pk
+    assert (new.number, new.deadline_at) == (2, later + timedelta(seconds=60))
+    old.refresh_from_db()
+    assert (old.state, old.fraction) == (AttemptState.OVERDUE, 1)
+    assert old.submitted_at == old.deadline_at + grace_period()
+
+
+def test_a_timed_out_attempt_is_closed_even_when_no_new_one_may_start():
+    now = timezone.now()
+    student, assignment = assign(
+        quiz_with([make_question()], time_limit_seconds=60, attempts_allowed=1)
+    )
+    old = attempt_start(student=student, assignment=assignment, now=now)
+    with pytest.raises(AttemptRefused) as refused:
+        attempt_start(student=student, assignment=assignment, now=now + HOUR)
+    assert str(refused.value) == NO_ATTEMPTS_LEFT.format(allowed=1)
+    old.refresh_from_db()
+    assert old.state == AttemptState.OVERDUE
 
 
 # --- attempt_start: which questions, in which order ----------------------------------------------
@@ -701,6 +730,13 @@ def test_time_taken_is_capped_per_save_and_never_negative():
     assert answers_of(attempt)[0].time_taken_ms == MAX_TIME_PER_SAVE_MS + 1000
 
 
+def test_a_garbled_time_from_the_browser_adds_nothing():
+    student, attempt = started()
+    for garbled in ("soon", None, float("nan"), float("inf")):
+        save(attempt, student, 1, None, spent_ms=garbled)
+    assert answers_of(attempt)[0].time_taken_ms == 0
+
+
 def test_a_save_within_the_grace_period_still_counts():
     now = timezone.now()
     student, attempt = started(now=now, time_limit_seconds=60)
@@ -869,6 +905,31 @@ def test_a_mistake_on_a_card_the_student_already_knows_brings_it_back_within_a_d
     card.refresh_from_db()
     assert card.due <= later + DAY
     assert card.lapses == 1
+
+
+def test_quiz_reviews_follow_the_same_exam_date_rule_as_the_study_page():
+    now = timezone.now()
+    question = make_question()
+    student, attempt = started([question], now=now)
+    student.exam_date = (now + 5 * DAY).date()
+    student.save(update_fields=["exam_date"])
+    CardState.objects.create(
+        student=student,
+        question=question,
+        phase="review",
+        stability=200.0,
+        difficulty=3.0,
+        due=now,
+        last_review=now - 100 * DAY,
+        reps=6,
+    )
+    save(attempt, student, 1, {"option": right_option(answers_of(attempt)[0]).pk})
+    attempt_submit(attempt_id=attempt.pk, student=student, now=now)
+
+    card = CardState.objects.get(student=student, question=question)
+    exam_at = datetime.combine(student.exam_date, time(0, 0), tzinfo=UTC)
+    # Known well, it would be due in months; the exam brings it back the day before.
+    assert card.due <= exam_at - DAY
 
 
 def test_submitting_twice_returns_the_same_result_and_one_set_of_reviews():
