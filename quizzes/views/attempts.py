@@ -303,9 +303,6 @@ def _render_question(
         )
     positions = [a.position for a in answers]
     index = positions.index(answer.position)
-    seconds_left = None
-    if attempt.deadline_at:
-        seconds_left = max(int((attempt.deadline_at - now).total_seconds()), 0)
     context = {
         "attempt": attempt,
         "quiz": quiz,
@@ -322,12 +319,22 @@ def _render_question(
         "revision": attempt.revision if revision is None else revision,
         "shown_at": _now_ms(now),
         "error": error,
-        "deadline": attempt.deadline_at,
-        "seconds_left": seconds_left,
-        "minutes_left": math.ceil(seconds_left / 60) if seconds_left is not None else None,
+        **_timer(attempt, now),
         "rank_numbers": range(1, len(presented.choices) + 1) if presented else range(0),
     }
     return render(request, "attempts/question.html", context)
+
+
+def _timer(attempt: Attempt, now: datetime) -> dict:
+    """What the server-drawn countdown shows; attempt.js only keeps it ticking."""
+    if attempt.deadline_at is None:
+        return {"deadline": None}
+    seconds_left = max(int((attempt.deadline_at - now).total_seconds()), 0)
+    return {
+        "deadline": attempt.deadline_at,
+        "seconds_left": seconds_left,
+        "minutes_left": math.ceil(seconds_left / 60),
+    }
 
 
 def _target(go: str, answer: Answer, answers: list[Answer]) -> str:
@@ -510,6 +517,7 @@ def attempt_finish(request, attempt_id: int):
             "answered": [n for n in nav if n.answered],
             "unanswered": [n for n in nav if not n.answered],
             "total": len(nav),
+            **_timer(attempt, now),
         },
     )
 

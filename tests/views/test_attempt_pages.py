@@ -373,6 +373,8 @@ def test_time_up_closes_the_attempt_and_shows_the_review(client):
     attempt = start(client, assignment, student)
     page = client.get(q_url(attempt, 1)).content.decode()
     assert 'data-seconds-left="' in page and "Time left: <strong" in page and "10 min" in page
+    finish = client.get(reverse("attempt_finish", args=[attempt.pk])).content.decode()
+    assert "Time left: <strong" in finish
     save(client, attempt, 1, {"choice": "1"})
     overdue(attempt)
     response = save(client, attempt, 2, {"choice": "1"})
