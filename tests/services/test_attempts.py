@@ -932,6 +932,21 @@ def test_quiz_reviews_follow_the_same_exam_date_rule_as_the_study_page():
     assert card.due <= exam_at - DAY
 
 
+@pytest.mark.parametrize("size", [3, 15])
+def test_submitting_costs_the_same_queries_whatever_the_number_of_questions(
+    size, django_assert_num_queries
+):
+    student, attempt = started([make_question() for _ in range(size)])
+    for answer in answers_of(attempt):
+        save(attempt, student, answer.position, {"option": wrong_option(answer).pk})
+    # Savepoint, attempt (locked), answers, their options, grades, old choices, new choices,
+    # attempt, classes; the memory service's savepoint, cards (locked), new cards, cards again,
+    # cards, review logs, release; release.
+    with django_assert_num_queries(17):
+        attempt_submit(attempt_id=attempt.pk, student=student)
+    assert ReviewLog.objects.count() == size
+
+
 def test_submitting_twice_returns_the_same_result_and_one_set_of_reviews():
     now = timezone.now()
     student, attempt = started(now=now)
