@@ -288,7 +288,8 @@ def response_from_form(version, option_order: Sequence[int], data: Mapping) -> d
 
     def one(name: str) -> str:
         value = data.get(name, "")
-        return value.strip()[:MAX_TEXT] if isinstance(value, str) else ""
+        # NUL never belongs in an answer, and PostgreSQL's JSON refuses to store it.
+        return value.replace("\x00", "").strip()[:MAX_TEXT] if isinstance(value, str) else ""
 
     def many(name: str) -> list[str]:
         getter = getattr(data, "getlist", None)

@@ -71,3 +71,11 @@ def test_diagram_regions_are_not_announced_as_buttons():
     shown = presentation.present(version, ids, {"region": "a"}, diagram=diagram)
     assert 'role="button"' not in shown.diagram_svg
     assert 'data-region="a" class="is-chosen"' in shown.diagram_svg
+
+
+def test_form_text_loses_nul_characters_which_postgresql_cannot_store():
+    version = f.QuestionVersionFactory(qtype="short_answer")
+    f.OptionFactory(version=version, text="iliacus", fraction=1)
+    form = QueryDict(mutable=True)
+    form["text"] = "ilia\x00cus"
+    assert presentation.response_from_form(version, [], form) == {"text": "iliacus"}

@@ -71,16 +71,18 @@ def _now_ms(now: datetime) -> int:
     return int(now.timestamp() * 1000)
 
 
-def spent_ms(shown_at_ms, last_saved: datetime | None, now: datetime) -> int:
-    """Time on the question since the page was drawn or last saved, whichever is later.
+def spent_ms(shown_at_ms, answer: Answer, started_at: datetime, now: datetime) -> int:
+    """Time on the question since the page was drawn or the answer last saved, if later.
 
     Both ends are server clocks (the page carries the time it was drawn), so a student's wrong
-    clock cannot inflate it; one save never adds more than MAX_TIME_PER_SAVE_MS.
+    clock cannot inflate it, and no time counts from before the attempt started.
     """
     shown = _int(shown_at_ms)
     if shown is None:
         return 0
-    start = max(shown, _now_ms(last_saved)) if last_saved else shown
+    start = max(shown, _now_ms(started_at))
+    if answer.saved_at:
+        start = max(start, _now_ms(answer.saved_at))
     return min(max(_now_ms(now) - start, 0), MAX_TIME_PER_SAVE_MS)
 
 
@@ -406,7 +408,7 @@ def attempt_question(request, attempt_id: int, position: int):
             position=answer.position,
             response=response,
             revision=revision,
-            spent_ms=spent_ms(request.POST.get("shown_at"), answer.saved_at, now),
+            spent_ms=spent_ms(request.POST.get("shown_at"), answer, attempt.started_at, now),
             check=go == GO_CHECK,
             now=now,
         )
@@ -473,7 +475,7 @@ def attempt_autosave(request, attempt_id: int, position: int):
             position=answer.position,
             response=response,
             revision=revision,
-            spent_ms=spent_ms(request.POST.get("shown_at"), answer.saved_at, now),
+            spent_ms=spent_ms(request.POST.get("shown_at"), answer, attempt.started_at, now),
             now=now,
         )
     except (InvalidResponse, AttemptRefused) as refusal:

@@ -888,3 +888,21 @@ def test_the_leak_detector_can_fail():
         "explanation"
     ]
     assert _leaks('<div data-x="a fraction">', {}, []) == ["the word 'fraction'"]
+
+
+def test_time_on_a_question_counts_from_the_page_or_last_save_on_server_clocks(client):
+    assignment, student = simple_quiz(1)
+    attempt = start(client, assignment, student)
+    now_ms = int(timezone.now().timestamp() * 1000)
+    Attempt.objects.filter(pk=attempt.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    save(client, attempt, 1, {"choice": "1", "shown_at": now_ms - 90_000}, go="q1")
+    answer = Answer.objects.get(attempt=attempt)
+    assert 90_000 <= answer.time_taken_ms < 100_000
+    # The same page saved again counts only from the last save, not from when it was drawn.
+    save(client, attempt, 1, {"choice": "2", "shown_at": now_ms - 90_000}, go="q1")
+    answer.refresh_from_db()
+    assert answer.time_taken_ms < 100_000
+    # A forged "drawn long ago" counts from the attempt's start at most, capped per save.
+    save(client, attempt, 1, {"choice": "1", "shown_at": "-999999999999999"}, go="q1")
+    answer.refresh_from_db()
+    assert answer.time_taken_ms < 100_000 + service.MAX_TIME_PER_SAVE_MS
