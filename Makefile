@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1 PSOASQUIZ_SHOW_DEMO_ACCOUNTS=1
 
-.PHONY: serve test lint setup browser clean bench-srs
+.PHONY: serve test lint setup browser clean bench-srs bench-import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ browser:
 ## Benchmark the scheduler against SM-2 and Leitner on simulated learners (bench/README.md).
 bench-srs: $(VENV)/.runtime
 	$(BIN)/python -m bench.srs_simulation $(BENCH_ARGS)
+
+## Parse and import 10,000 GIFT questions into a fresh database; time, memory, queries.
+bench-import: $(VENV)/.runtime
+	$(BIN)/python -m bench.import_gift $(BENCH_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -22,13 +22,14 @@ QUANTUM = Decimal("0.00001")
 FORMATS = ("markdown", "html", "plain", "moodle")
 # Our own metadata, one `// name: value` comment line each, in the question's block.
 META = re.compile(r"^//\s*(source|difficulty|tags|myths|unit)\s*:(.*)$", re.IGNORECASE)
-# Recent Moodle versions write a question's tags as `[tag:name]` in the comment above it.
+# `[tag:name]` in a comment line is another way to give a tag.
 MOODLE_TAG = re.compile(r"\[tag:([^\]]+)\]")
 WEIGHT = re.compile(r"^%([^%]*)%")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 INTEGER = re.compile(r"^[+-]?\d+$")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 ESCAPED = {"~", "=", "#", "{", "}", ":", "\\"}
+_ESCAPE = re.compile(r"\\([~=#{}:\\n])")
 
 ESSAY_UNSUPPORTED = (
     "essay questions ({{}} with no answers) are not supported: psoasquiz grades every answer "
@@ -121,18 +122,15 @@ class _Chars:
         for index, (number, line) in enumerate(raw_lines):
             if index:
                 chars.append("\n"), escaped.append(False), lines.append(number)
-            i = 0
-            while i < len(line):
-                ch = line[i]
-                nxt = line[i + 1] if i + 1 < len(line) else ""
-                if ch == "\\" and (nxt in ESCAPED or nxt == "n"):
-                    chars.append("\n" if nxt == "n" else nxt)
-                    escaped.append(True)
-                    lines.append(number)
-                    i += 2
-                    continue
-                chars.append(ch), escaped.append(False), lines.append(number)
-                i += 1
+            at = 0
+            for match in _ESCAPE.finditer(line):
+                plain = line[at : match.start()]
+                chars.append(plain), escaped.extend([False] * len(plain))
+                chars.append("\n" if match.group(1) == "n" else match.group(1))
+                escaped.append(True)
+                at = match.end()
+            chars.append(line[at:]), escaped.extend([False] * (len(line) - at))
+            lines.extend([number] * (len(escaped) - len(lines)))
         return cls("".join(chars), escaped, lines)
 
     def __len__(self) -> int:
