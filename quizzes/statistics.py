@@ -126,11 +126,11 @@ class Sums:
 
     @property
     def var_x(self) -> float | None:
-        return _variance(self.n, self.sx, self.sxx)
+        return variance(self.n, self.sx, self.sxx)
 
     @property
     def var_y(self) -> float | None:
-        return _variance(self.n, self.sy, self.syy)
+        return variance(self.n, self.sy, self.syy)
 
     @property
     def cov(self) -> float | None:
@@ -139,7 +139,7 @@ class Sums:
         return (self.sxy - self.sx * self.sy / self.n) / (self.n - 1)
 
 
-def _variance(n: int, s: float, ss: float) -> float | None:
+def variance(n: int, s: float, ss: float) -> float | None:
     """Sample variance (n − 1) from Σx and Σx²; 0 when the spread is only rounding noise."""
     if n < 2:
         return None
