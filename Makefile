@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1 PSOASQUIZ_SHOW_DEMO_ACCOUNTS=1
 
-.PHONY: serve test lint setup browser clean bench-srs bench-import
+.PHONY: serve test lint setup browser clean bench-srs bench-import bench-pages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,7 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+## Page weight of every student page, HTML plus CSS and JS, raw and gzipped (target 60 KB).
+bench-pages: $(VENV)/.runtime
+	$(BIN)/python bench/page_weight.py
