@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from quizzes.views import accounts, attempts, classes, health, home, progress, study
+from quizzes.views import accounts, attempts, authoring, classes, health, home, progress, study
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -39,4 +39,36 @@ urlpatterns = [
     ),
     path("attempts/<int:attempt_id>/finish/", attempts.attempt_finish, name="attempt_finish"),
     path("attempts/<int:attempt_id>/review/", attempts.attempt_review, name="attempt_review"),
+    path("banks/", authoring.bank_list, name="bank_list"),
+    path("banks/new/", authoring.bank_create, name="bank_create"),
+    path("banks/<slug:slug>/", authoring.bank_detail, name="bank_detail"),
+    path("banks/<slug:slug>/settings/", authoring.bank_edit, name="bank_edit"),
+    path("banks/<slug:slug>/tag/", authoring.bank_bulk_tag, name="bank_bulk_tag"),
+    path("banks/<slug:slug>/questions/new/", authoring.question_new, name="question_new"),
+    path(
+        "banks/<slug:slug>/questions/new/<str:qtype>/",
+        authoring.question_create,
+        name="question_create",
+    ),
+    path("questions/<int:question_id>/", authoring.question_detail, name="question_detail"),
+    path("questions/<int:question_id>/edit/", authoring.question_edit, name="question_edit"),
+    path(
+        "questions/<int:question_id>/history/",
+        authoring.question_history,
+        name="question_history",
+    ),
+    path(
+        "questions/<int:question_id>/archive/", authoring.question_archive, name="question_archive"
+    ),
+    path(
+        "questions/<int:question_id>/unarchive/",
+        authoring.question_unarchive,
+        name="question_unarchive",
+    ),
+    path("questions/<int:question_id>/delete/", authoring.question_delete, name="question_delete"),
+    path(
+        "questions/<int:question_id>/duplicate/",
+        authoring.question_duplicate,
+        name="question_duplicate",
+    ),
 ]
