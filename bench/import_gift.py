@@ -188,8 +188,8 @@ def write_section(path: Path, vendor: str, table: str) -> None:
         "for PostgreSQL). Figures from one run each; they vary by machine and load.\n\n"
         "The import is batched: the number of queries does not grow per question. PostgreSQL "
         "inserts each table in one statement; SQLite splits bulk inserts into batches that fit "
-        "its limit on query parameters (452 statements for 28,573 options), never one per "
-        "question. A second import of the same file reads, hashes and compares, and writes "
+        "its limit on query parameters, so its count grows with the number of batches, never "
+        "one per question. A second import of the same file reads, hashes and compares, and writes "
         "nothing. The load average is printed because the machine may be shared.\n"
     )
     body = "".join(f"\n## {name}\n\n{text}\n" for name, text in sorted(sections.items()))
