@@ -293,11 +293,24 @@ def _readable(response) -> None:
     if not isinstance(response, dict):
         raise InvalidResponse(RESPONSE_UNREADABLE)
     try:
-        size = len(json.dumps(response))
+        serialised = json.dumps(response)
     except (TypeError, ValueError):
         raise InvalidResponse(RESPONSE_UNREADABLE) from None
-    if size > MAX_RESPONSE_CHARS:
+    # PostgreSQL's jsonb cannot store NUL; no form sends one (presentation strips it).
+    if _has_nul(response):
+        raise InvalidResponse(RESPONSE_UNREADABLE)
+    if len(serialised) > MAX_RESPONSE_CHARS:
         raise InvalidResponse(RESPONSE_TOO_LARGE)
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def answer_save(

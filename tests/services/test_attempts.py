@@ -37,6 +37,7 @@ from quizzes.services.attempts import (
     NOT_OPEN_YET,
     NOTHING_TO_CHECK,
     RESPONSE_TOO_LARGE,
+    RESPONSE_UNREADABLE,
     STALE,
     TIME_UP,
     AttemptRefused,
@@ -1080,3 +1081,14 @@ def test_choosing_a_bundled_myth_is_recorded_for_the_myth_report(bundled):
     assert submitted.fraction == 0
     assert list(AnswerChoice.objects.values_list("option__is_myth", flat=True)) == [True]
     assert ReviewLog.objects.get().rating == scheduling.Rating.AGAIN
+
+
+def test_a_response_carrying_nul_is_refused_and_a_typed_backslash_is_not():
+    student, attempt = started([make_question(qtype="short_answer", options=[("Iliacus", 1)])])
+    for nul in ({"text": "ilia\x00cus"}, {"blanks": {"1\x00": "x"}}, {"options": ["1\x00"]}):
+        with pytest.raises(InvalidResponse) as refused:
+            save(attempt, student, 1, nul)
+        assert str(refused.value) == RESPONSE_UNREADABLE
+    assert answers_of(attempt)[0].response is None
+    save(attempt, student, 1, {"text": "\\u0000 is how JSON spells NUL"})
+    assert answers_of(attempt)[0].response == {"text": "\\u0000 is how JSON spells NUL"}
