@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from quizzes.views import accounts, attempts, authoring, classes, health, home, progress, study
+from quizzes.views import (
+    accounts,
+    attempts,
+    authoring,
+    classes,
+    health,
+    home,
+    progress,
+    study,
+    teaching,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -17,6 +27,62 @@ urlpatterns = [
     path("progress/exam-date/", progress.progress_exam_date, name="progress_exam_date"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("classes/join/", classes.class_join, name="class_join"),
+    # Instructors running their classes (quizzes/views/teaching.py).
+    path("classes/", teaching.class_list, name="class_list"),
+    path("classes/new/", teaching.class_create, name="class_create"),
+    path("classes/<int:classroom_id>/", teaching.class_detail, name="class_detail"),
+    path("classes/<int:classroom_id>/edit/", teaching.class_edit, name="class_edit"),
+    path(
+        "classes/<int:classroom_id>/code/",
+        teaching.class_code_regenerate,
+        name="class_code_regenerate",
+    ),
+    path(
+        "classes/<int:classroom_id>/students/add/",
+        teaching.class_student_add,
+        name="class_student_add",
+    ),
+    path(
+        "classes/<int:classroom_id>/students/<int:student_id>/remove/",
+        teaching.class_student_remove,
+        name="class_student_remove",
+    ),
+    path(
+        "classes/<int:classroom_id>/instructors/add/",
+        teaching.class_instructor_add,
+        name="class_instructor_add",
+    ),
+    path(
+        "classes/<int:classroom_id>/instructors/<int:user_id>/remove/",
+        teaching.class_instructor_remove,
+        name="class_instructor_remove",
+    ),
+    path(
+        "classes/<int:classroom_id>/assignments/new/",
+        teaching.assignment_create,
+        name="assignment_create",
+    ),
+    path(
+        "classes/<int:classroom_id>/assignments/<int:assignment_id>/",
+        teaching.assignment_edit,
+        name="assignment_edit",
+    ),
+    path(
+        "classes/<int:classroom_id>/assignments/<int:assignment_id>/delete/",
+        teaching.assignment_delete,
+        name="assignment_delete",
+    ),
+    path(
+        "classes/<int:classroom_id>/assignments/<int:assignment_id>/extensions/",
+        teaching.extension_set,
+        name="extension_set",
+    ),
+    path(
+        "classes/<int:classroom_id>/assignments/<int:assignment_id>/extensions/"
+        "<int:student_id>/delete/",
+        teaching.extension_delete,
+        name="extension_delete",
+    ),
     path(
         "assignments/<int:assignment_id>/",
         attempts.assignment_detail,
