@@ -69,6 +69,7 @@ def _shared_users(owner: User | None, usernames: Sequence[str], visibility: str)
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:70].strip("-_") or "bank"
     taken = set(QuestionBank.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
