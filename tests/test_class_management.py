@@ -407,7 +407,11 @@ def test_a_lost_race_to_assign_is_the_already_assigned_message(
 
 
 def _fmt(value: datetime) -> str:
-    return timezone.localtime(value).strftime(services.DATETIME_FORMAT)
+    return services.moment_text(value)
+
+
+def test_moments_are_written_as_the_pages_show_them():
+    assert services.moment_text(datetime(2030, 12, 5, 17, 0, tzinfo=UTC)) == "5 Dec 2030, 17:00"
 
 
 def test_assignment_date_rules(bundled_quiz):
@@ -833,7 +837,7 @@ def test_editing_shows_the_current_settings(client, world):
     html = client.get(reverse("class_edit", args=[classroom.pk])).content.decode()
     assert 'value="2031-05-04"' in html
     assert 'value="2031-01-02T15:30"' in html
-    assert "time zone, UTC" in html
+    assert "Times are in UTC." in html
 
 
 # --- pages: the join code ----------------------------------------------------------------------

@@ -104,8 +104,6 @@ EXTENSION_NO_CLOSE_TO_EXTEND = (
     "all the student needs."
 )
 
-DATETIME_FORMAT = "%d %b %Y, %H:%M"
-
 
 class ClassChangeRefused(Exception):
     """The change was not made; `errors` maps a field name (None: the whole form) to why."""
@@ -124,9 +122,11 @@ def _refuse_if(errors: dict[str | None, str]) -> None:
         raise ClassChangeRefused(errors)
 
 
-def _when(moment: datetime) -> str:
-    """A moment in the site's time zone, as the forms take it."""
-    return timezone.localtime(moment).strftime(DATETIME_FORMAT)
+def moment_text(moment: datetime) -> str:
+    """A moment in the site's time zone (as the forms take it), like the pages show it:
+    5 Dec 2026, 17:00."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y, %H:%M}"
 
 
 def _tz() -> str:
@@ -385,14 +385,14 @@ def assignment_date_errors(
     opens = opens_at or quiz.opens_at
     if due_at and opens and due_at <= opens:
         message = DUE_NOT_AFTER_OPENS if opens_at else DUE_BEFORE_QUIZ_OPENS
-        errors["due_at"] = message.format(opens=_when(opens), tz=tz)
+        errors["due_at"] = message.format(opens=moment_text(opens), tz=tz)
     elif due_at and not closes_at and quiz.closes_at and quiz.closes_at < due_at:
-        errors["due_at"] = DUE_AFTER_QUIZ_CLOSES.format(closes=_when(quiz.closes_at), tz=tz)
+        errors["due_at"] = DUE_AFTER_QUIZ_CLOSES.format(closes=moment_text(quiz.closes_at), tz=tz)
     if closes_at and due_at and closes_at < due_at:
-        errors["closes_at"] = CLOSES_BEFORE_DUE.format(due=_when(due_at), tz=tz)
+        errors["closes_at"] = CLOSES_BEFORE_DUE.format(due=moment_text(due_at), tz=tz)
     elif closes_at and opens and closes_at <= opens:
         message = CLOSES_NOT_AFTER_OPENS if opens_at else CLOSES_BEFORE_QUIZ_OPENS
-        errors["closes_at"] = message.format(opens=_when(opens), tz=tz)
+        errors["closes_at"] = message.format(opens=moment_text(opens), tz=tz)
     return errors
 
 
@@ -478,10 +478,10 @@ def extension_errors(
     if window.due_at is None and window.closes_at is None:
         return {None: EXTENSION_NOTHING_TO_EXTEND}
     if window.due_at is not None and due_at <= window.due_at:
-        errors["due_at"] = EXTENSION_DUE_NOT_LATER.format(due=_when(window.due_at), tz=tz)
+        errors["due_at"] = EXTENSION_DUE_NOT_LATER.format(due=moment_text(window.due_at), tz=tz)
     elif window.due_at is None and window.closes_at and due_at <= window.closes_at:
         errors["due_at"] = EXTENSION_DUE_NOT_AFTER_CLOSE.format(
-            closes=_when(window.closes_at), tz=tz
+            closes=moment_text(window.closes_at), tz=tz
         )
     if closes_at is not None:
         if closes_at < due_at:
@@ -490,7 +490,7 @@ def extension_errors(
             errors["closes_at"] = EXTENSION_NO_CLOSE_TO_EXTEND
         elif closes_at <= window.closes_at:
             errors["closes_at"] = EXTENSION_CLOSES_NOT_LATER.format(
-                closes=_when(window.closes_at), tz=tz
+                closes=moment_text(window.closes_at), tz=tz
             )
     return errors
 

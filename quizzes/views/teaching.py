@@ -489,8 +489,7 @@ def extension_set(request, classroom_id: int, assignment_id: int):
 
 
 def _moment(value) -> str:
-    local = timezone.localtime(value)
-    return f"{local:%d %b %Y, %H:%M} ({timezone.get_current_timezone_name()})"
+    return f"{services.moment_text(value)} ({timezone.get_current_timezone_name()})"
 
 
 @teacher_required
