@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "quizzes",
 ]
 
@@ -160,10 +162,46 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- REST framework ---------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Tokens for integrations (listed first, so a request without credentials gets a 401 with
+    # its challenge); the session, with CSRF enforced, for the browser.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "quizzes.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["quizzes.api.permissions.UserRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "quizzes.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "quizzes.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "quizzes.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per user (or per address before authentication) to the API.
+PSOASQUIZ_API_RATE = env_str("PSOASQUIZ_API_RATE", "600/minute")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "psoasquiz API",
+    "DESCRIPTION": (
+        "Quizzes and spaced-repetition study of the psoas, for learning systems and scripts. "
+        "Authenticate with a token from your account's API tokens page "
+        "(`Authorization: Bearer psq_...`). Every error has the shape "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The "role" constants that tell an endpoint's instructor and student shapes apart.
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "quizzes.models.accounts.Role",
+        "InstructorShapeEnum": ["instructor"],
+        "StudentShapeEnum": ["student"],
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The domain model, one module per part: accounts, banks, quizzes, classes, attempts, memory."""
 
 from quizzes.models.accounts import Role, User
+from quizzes.models.api import ApiToken, IdempotencyKey
 from quizzes.models.attempts import Answer, AnswerChoice, Attempt
 from quizzes.models.banks import (
     Diagram,
@@ -18,6 +19,7 @@ from quizzes.models.quizzes import Quiz, QuizDraw, QuizItem
 __all__ = [
     "Answer",
     "AnswerChoice",
+    "ApiToken",
     "Assignment",
     "Attempt",
     "CardState",
@@ -25,6 +27,7 @@ __all__ = [
     "Diagram",
     "Enrollment",
     "Extension",
+    "IdempotencyKey",
     "Option",
     "Question",
     "QuestionBank",
