@@ -82,6 +82,26 @@ def test_create_keeps_every_setting_and_makes_a_code():
     assert list(classroom.instructors.all()) == [instructor]
 
 
+def test_a_double_submitted_create_makes_one_class():
+    instructor = f.InstructorFactory()
+    first = services.classroom_create(instructor=instructor, **_settings())
+    again = services.classroom_create(instructor=instructor, **_settings())
+    assert again == first
+    # Another name, or another instructor, is another class.
+    services.classroom_create(instructor=instructor, **_settings(name="Autumn cohort"))
+    services.classroom_create(instructor=f.InstructorFactory(), **_settings())
+    assert Classroom.objects.count() == 3
+
+
+def test_the_same_name_later_is_a_new_class():
+    instructor = f.InstructorFactory()
+    first = services.classroom_create(instructor=instructor, **_settings())
+    Classroom.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - services.DOUBLE_SUBMIT_WINDOW - timedelta(seconds=1)
+    )
+    assert services.classroom_create(instructor=instructor, **_settings()) != first
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -779,6 +799,14 @@ def test_an_unknown_class_or_an_assignment_of_another_class_is_404(client, world
 
 
 # --- pages: creating and editing a class -------------------------------------------------------
+
+
+def test_creating_a_class_twice_by_double_click_makes_one(client):
+    client.force_login(f.InstructorFactory())
+    first = client.post(reverse("class_create"), _form_settings(name="Twice"))
+    second = client.post(reverse("class_create"), _form_settings(name="Twice"))
+    assert first.url == second.url
+    assert Classroom.objects.count() == 1
 
 
 def test_creating_a_class_leads_to_its_page(client):

@@ -6,7 +6,7 @@ Whether the caller may touch the class at all is settled before these run, by
 `quizzes.selectors.classes.classroom_for_teacher`.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -19,6 +19,8 @@ from quizzes.services.attempts import Window, window_for
 from quizzes.services.exam_dates import latest_exam_date
 
 JOIN_CODE_TRIES = 5
+# A class made by the same instructor with the same name this recently is a double submit.
+DOUBLE_SUBMIT_WINDOW = timedelta(seconds=60)
 
 # Class settings.
 NAME_EMPTY = "Give the class a name, for example “Spring 2026 teacher training”."
@@ -202,17 +204,35 @@ def classroom_create(
     if not instructor.is_instructor:
         errors[None] = CREATOR_NOT_INSTRUCTOR
     _refuse_if(errors)
+    with transaction.atomic():
+        # Serialise one instructor's creations, so that a double-clicked Create button finds
+        # the class its first click made instead of making a twin with another code.
+        User.objects.select_for_update().filter(pk=instructor.pk).first()
+        twin = Classroom.objects.filter(
+            instructors=instructor,
+            name=name.strip(),
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        ).first()
+        if twin is not None and join_code is None:
+            return twin
+        return _classroom_insert(
+            name=name.strip(),
+            instructor=instructor,
+            join_code=join_code,
+            join_code_expires_at=join_code_expires_at,
+            desired_retention=Decimal(desired_retention),
+            new_cards_per_day=new_cards_per_day,
+            reviews_per_day=reviews_per_day,
+            exam_date=exam_date,
+        )
+
+
+def _classroom_insert(*, instructor: User, join_code: str | None, **fields) -> Classroom:
     for _ in range(JOIN_CODE_TRIES):
         try:
             with transaction.atomic():
                 classroom = Classroom.objects.create(
-                    name=name.strip(),
-                    join_code=join_code or join_code_new(),
-                    join_code_expires_at=join_code_expires_at,
-                    desired_retention=Decimal(desired_retention),
-                    new_cards_per_day=new_cards_per_day,
-                    reviews_per_day=reviews_per_day,
-                    exam_date=exam_date,
+                    join_code=join_code or join_code_new(), **fields
                 )
                 classroom.instructors.add(instructor)
                 return classroom
