@@ -261,10 +261,7 @@ def _weight_field(label="Credit % (optional)", help_text=""):
 class ChoiceRow(RowForm):
     text = forms.CharField(label="Answer text", required=False, max_length=2000)
     correct = forms.BooleanField(label="Right answer", required=False)
-    weight = _weight_field(
-        help_text="Leave empty: right answers share the marks; in a multiple-response question "
-        "each wrong tick takes the same share back."
-    )
+    weight = _weight_field()
     feedback = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_myth = forms.BooleanField(label="States a popular myth", required=False)
 
@@ -403,13 +400,15 @@ TYPES: dict[str, TypeSpec] = {
             "single_choice",
             QuestionForm,
             ChoiceRow,
-            rows_hint="Tick the one right answer. Empty rows are ignored.",
+            rows_hint="Tick the one right answer. Credit % is optional: leave it empty for 100% "
+            "on the right answer and 0% on the others. Empty rows are ignored.",
         ),
         TypeSpec(
             "multiple_response",
             QuestionForm,
             ChoiceRow,
-            rows_hint="Tick every right answer. Empty rows are ignored.",
+            rows_hint="Tick every right answer. Credit % is optional: left empty, the right "
+            "answers share 100% and each wrong tick takes one share back. Empty rows are ignored.",
         ),
         TypeSpec("true_false", TrueFalseForm, None, prompt_label="Statement"),
         TypeSpec(

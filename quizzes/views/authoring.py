@@ -250,7 +250,7 @@ def bank_detail(request, slug):
             or filters.archived != selectors.ARCHIVED_ACTIVE,
             "page": page,
             "query": query.urlencode(),
-            "tag_form": BulkTagForm(),
+            "tag_form": BulkTagForm(prefix="bulk"),
             "read_only_message": "" if bank.can_edit else _read_only_message(bank),
             "visibility": selectors.visibility_label(bank),
             "shared_with": list(bank.shared_with.values_list("username", flat=True))
@@ -276,7 +276,7 @@ def bank_bulk_tag(request, slug):
             request, _read_only_message(bank), back=reverse("bank_detail", args=[slug])
         )
     ids = [int(v) for v in request.POST.getlist("question") if v.isdigit()]
-    form = BulkTagForm(request.POST)
+    form = BulkTagForm(request.POST, prefix="bulk")
     if not ids:
         messages.error(request, NO_QUESTIONS_SELECTED)
     elif not form.is_valid():

@@ -12,7 +12,8 @@
     data.set("action", "preview");
     if (pending) pending.abort();
     pending = new AbortController();
-    fetch(form.action || window.location.href, {
+    // Not form.action: the buttons named "action" shadow that property.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       headers: { "X-Preview": "1" },

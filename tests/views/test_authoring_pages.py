@@ -564,16 +564,21 @@ def test_bulk_tag_add_and_remove(client, bank):
     url = reverse("bank_bulk_tag", args=[bank.slug])
     response = client.post(
         url,
-        {"question": [a.pk, b.pk], "tag": "Hip Flexion", "operation": "add", "return_query": "q=x"},
+        {
+            "question": [a.pk, b.pk],
+            "bulk-tag": "Hip Flexion",
+            "bulk-operation": "add",
+            "return_query": "q=x",
+        },
     )
     assert response.url == reverse("bank_detail", args=[bank.slug]) + "?q=x"
     assert [q.pk for q in Question.objects.filter(tags__name="hip-flexion")] == [a.pk, b.pk]
-    client.post(url, {"question": [a.pk], "tag": "hip-flexion", "operation": "remove"})
+    client.post(url, {"question": [a.pk], "bulk-tag": "hip-flexion", "bulk-operation": "remove"})
     assert [q.pk for q in Question.objects.filter(tags__name="hip-flexion")] == [b.pk]
-    nothing = client.post(url, {"tag": "x", "operation": "add"}, follow=True)
+    nothing = client.post(url, {"bulk-tag": "x", "bulk-operation": "add"}, follow=True)
     assert views.NO_QUESTIONS_SELECTED in text_of(nothing)
     other = f.QuestionFactory()  # another bank's question is never touched
-    client.post(url, {"question": [other.pk], "tag": "sneaky", "operation": "add"})
+    client.post(url, {"question": [other.pk], "bulk-tag": "sneaky", "bulk-operation": "add"})
     assert not other.tags.exists()
 
 

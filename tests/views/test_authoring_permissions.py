@@ -87,7 +87,7 @@ PAGES = [
         "bank_bulk_tag",
         "post",
         lambda w: reverse("bank_bulk_tag", args=["cohort"]),
-        lambda w: {"question": [w["question"].pk], "tag": "x", "operation": "add"},
+        lambda w: {"question": [w["question"].pk], "bulk-tag": "x", "bulk-operation": "add"},
         EDITORS,
         302,
     ),
