@@ -62,6 +62,18 @@ def test_instructor_runs_a_class(live_server, page, phone_page, screenshot_dir, 
     link = tab.evaluate("navigator.clipboard.readText()")
     assert link == f"{live_server.url}/classes/join/?code={classroom.join_code}"
 
+    # A new code, after a confirmation page; the old one is gone from the page.
+    old = classroom.join_code
+    tab.get_by_role("link", name="Regenerate code").click()
+    assert old in tab.locator("#confirm-text").inner_text()
+    _check(tab, axe_check, screenshot_dir, f"class-code-confirm-{width}")
+    tab.get_by_role("button", name="Regenerate the code").click()
+    tab.wait_for_url(f"{live_server.url}/classes/{classroom.pk}/")
+    classroom.refresh_from_db()
+    assert classroom.join_code != old
+    assert tab.locator("#join-code").inner_text() == classroom.join_code
+    assert f"The old code {old} no longer works" in tab.get_by_role("status").first.inner_text()
+
     # Add a student who already has an account.
     tab.get_by_label("Student's username").fill(f"ben-{width}")
     tab.get_by_role("button", name="Add the student").click()
