@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After XFrameOptionsMiddleware: lets the launching LMS frame an LTI session (quizzes/lti/).
+    "quizzes.lti.middleware.LtiFrameAncestorsMiddleware",
 ]
 
 ROOT_URLCONF = "psoasquiz.urls"
@@ -157,6 +159,14 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# An LMS shows psoasquiz in an iframe on its own site, where browsers send only cookies marked
+# SameSite=None (and so Secure, https only). That also sends our session cookie with cross-site
+# requests, which SameSite=Lax exists to stop (CSRF tokens still guard every form), so it is
+# off unless an LMS is connected. README: "Connect your LMS".
+LTI_COOKIES_SAMESITE_NONE = env_bool("DJANGO_LTI_COOKIES_SAMESITE_NONE", False)
+if LTI_COOKIES_SAMESITE_NONE:
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- REST framework ---------------------------------------------------------------------------

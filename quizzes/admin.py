@@ -134,3 +134,7 @@ class ReviewLogAdmin(admin.ModelAdmin):
     list_display = ("card", "rating", "source", "reviewed_at")
     list_filter = ("source", "rating")
     raw_id_fields = ("card", "question_version", "answer")
+
+
+# LTI registrations live beside the LTI code; importing the module registers them.
+import quizzes.lti.admin  # noqa: E402, F401

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from quizzes.views import (
     accounts,
@@ -16,6 +16,8 @@ from quizzes.views import (
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # LTI 1.3: launches from Moodle, Canvas and Open edX (quizzes/lti/).
+    path("lti/", include("quizzes.lti.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

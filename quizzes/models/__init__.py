@@ -1,4 +1,5 @@
-"""The domain model, one module per part: accounts, banks, quizzes, classes, attempts, memory."""
+"""The domain model, one module per part: accounts, banks, quizzes, classes, attempts, memory,
+api, lti."""
 
 from quizzes.models.accounts import Role, User
 from quizzes.models.api import ApiToken, IdempotencyKey
@@ -13,6 +14,16 @@ from quizzes.models.banks import (
     Tag,
 )
 from quizzes.models.classes import Assignment, Classroom, Enrollment, Extension
+from quizzes.models.lti import (
+    GradeSubmission,
+    LtiContext,
+    LtiDeployment,
+    LtiLaunchValue,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiToolKey,
+    LtiUser,
+)
 from quizzes.models.memory import CardState, ReviewLog
 from quizzes.models.quizzes import Quiz, QuizDraw, QuizItem
 
@@ -27,6 +38,14 @@ __all__ = [
     "Diagram",
     "Enrollment",
     "Extension",
+    "GradeSubmission",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiLaunchValue",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiToolKey",
+    "LtiUser",
     "IdempotencyKey",
     "Option",
     "Question",

@@ -41,6 +41,7 @@ from quizzes.models import (
 from quizzes.models.attempts import AttemptState
 from quizzes.models.memory import ReviewSource
 from quizzes.models.quizzes import FeedbackTiming
+from quizzes.services import lti
 from quizzes.services.memory import Outcome as MemoryOutcome
 from quizzes.services.memory import cards_review, policy_for_classes
 
@@ -493,6 +494,9 @@ def _close(attempt: Attempt, *, now: datetime, state: str) -> None:
         reviewed_at=now,
         policy=policy,
     )
+    # Grade passback to a learning platform, after commit; nothing for attempts not launched
+    # from one.
+    lti.grade_queue_for_attempt(attempt)
 
 
 def _record_choices(answers: list[Answer], grades: dict[int, Grade]) -> None:
