@@ -58,10 +58,9 @@ def _fill(bank_id: int, student_id: int) -> None:
             """,
             [STUDENTS - 1],
         )
-        # Every student holds a card for every question, a few of them leeches. The other
-        # students' due dates spread over a month either side of now; the test student's are
-        # those of a student who has studied for a while: about 4% due, the rest up to a year
-        # ahead, which is when walking (student, due) up to now pays.
+        # Every student holds a card for every question, a few of them leeches, with the due
+        # dates of students who have studied for a while: about 4% due, the rest up to a year
+        # ahead. That is the shape the (student, due) index is for, and what the planner sees.
         cursor.execute(
             """
             INSERT INTO quizzes_cardstate (student_id, question_id, phase, step, stability,
@@ -70,15 +69,12 @@ def _fill(bank_id: int, student_id: int) -> None:
                 (ARRAY['learning', 'review', 'review', 'review', 'relearning'])
                     [1 + (q.id + u.id) %% 5],
                 NULL, 5.0, 5.0,
-                now() + CASE WHEN u.id = %s
-                    THEN (q.id * 7919 %% 525600 - 20000) * interval '1 minute'
-                    ELSE ((q.id * 7919 + u.id * 104729) %% 86400 - 43200) * interval '1 minute'
-                END,
+                now() + ((q.id * 7919 + u.id * 104729) %% 525600 - 20000) * interval '1 minute',
                 now() - interval '3 days', 3, 0, (q.id + u.id) %% 97 = 0, NULL
             FROM quizzes_user u CROSS JOIN quizzes_question q
             WHERE q.bank_id = %s AND (u.username LIKE 'bulk-student-%%' OR u.id = %s)
             """,
-            [student_id, bank_id, student_id],
+            [bank_id, student_id],
         )
         cursor.execute("ANALYZE quizzes_cardstate")
         cursor.execute("ANALYZE quizzes_question")
