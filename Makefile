@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1 PSOASQUIZ_SHOW_DEMO_ACCOUNTS=1
 
-.PHONY: serve test lint setup browser clean bench-srs bench-import bench-pages
+.PHONY: serve test lint setup browser clean bench-srs bench-import bench-pages bench-reports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench-srs: $(VENV)/.runtime
 ## Parse and import 10,000 GIFT questions into a fresh database; time, memory, queries.
 bench-import: $(VENV)/.runtime
 	$(BIN)/python -m bench.import_gift $(BENCH_ARGS)
+
+## Time the quiz report against a bare SQL aggregate at 30 and 1,000 students (bench/reports.py).
+## Use PostgreSQL through DATABASE_URL; BENCH_ARGS=--huge adds 10,000 students.
+bench-reports: $(VENV)/.runtime
+	$(BIN)/python -m bench.reports $(BENCH_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -199,27 +199,61 @@ def scale(figure: Figure, factor: float) -> Figure:
     )
 
 
-def sorted_pair_sum(
-    x_counts: Sequence[tuple[float, int]], y_prefix: dict[int, float]
-) -> float | None:
-    """Σ x₍ᵢ₎·y₍ᵢ₎ with both series sorted ascending, from block counts and prefix sums.
+@dataclass(frozen=True)
+class Cell:
+    """`count` observations of the pair (x, y): one row of a joint histogram."""
 
-    `x_counts` is each distinct x with how many times it occurs; `y_prefix[k]` is the sum of the
-    k smallest y. The sorted x series is constant over each block of ranks, so its product with
-    the sorted y series is Σ value × (prefix at block end − prefix at block start). Returns None
-    when a needed prefix is absent.
+    x: float
+    y: float
+    count: int
+
+
+def sums_from_cells(cells: Iterable[Cell]) -> Sums:
+    n = 0
+    sx = sy = sxx = syy = sxy = 0.0
+    for c in cells:
+        n += c.count
+        sx += c.count * c.x
+        sy += c.count * c.y
+        sxx += c.count * c.x * c.x
+        syy += c.count * c.y * c.y
+        sxy += c.count * c.x * c.y
+    return Sums(n, sx, sy, sxx, syy, sxy)
+
+
+def sorted_pair_sum(cells: Iterable[Cell]) -> float:
+    """Σ x₍ᵢ₎·y₍ᵢ₎ with the x series and the y series each sorted ascending.
+
+    Moodle pairs the i-th smallest item mark with the i-th smallest rest-of-test mark. From a
+    joint histogram each sorted series is a run of blocks (value, count); walking both runs
+    together multiplies the values over each stretch of ranks where both are constant.
     """
+    cells = list(cells)
+    xs = _blocks((c.x, c.count) for c in cells)
+    ys = _blocks((c.y, c.count) for c in cells)
     total = 0.0
-    end = 0
-    before = 0.0
-    for value, count in sorted(x_counts):
-        end += count
-        if end not in y_prefix:
-            return None
-        at_end = y_prefix[end]
-        total += value * (at_end - before)
-        before = at_end
+    i = j = 0
+    left_x = xs[0][1] if xs else 0
+    left_y = ys[0][1] if ys else 0
+    while i < len(xs) and j < len(ys):
+        run = min(left_x, left_y)
+        total += xs[i][0] * ys[j][0] * run
+        left_x -= run
+        left_y -= run
+        if not left_x:
+            i += 1
+            left_x = xs[i][1] if i < len(xs) else 0
+        if not left_y:
+            j += 1
+            left_y = ys[j][1] if j < len(ys) else 0
     return total
+
+
+def _blocks(pairs: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
+    counts: dict[float, int] = {}
+    for value, count in pairs:
+        counts[value] = counts.get(value, 0) + count
+    return sorted(counts.items())
 
 
 def covariance_max(sums: Sums, pair_sum: float | None) -> float | None:

@@ -57,19 +57,24 @@ def brute_sorted_pair_sum(x, y):
     return float(np.dot(np.sort(x), np.sort(y)))
 
 
-def blocks_and_prefix(x, y):
-    values, counts = np.unique(np.asarray(x, float), return_counts=True)
-    prefix = np.cumsum(np.sort(np.asarray(y, float)))
-    return list(zip(values, counts, strict=True)), {k + 1: p for k, p in enumerate(prefix)}
+def cells_of(x, y):
+    pairs = {}
+    for a, b in zip(x, y, strict=True):
+        pairs[(float(a), float(b))] = pairs.get((float(a), float(b)), 0) + 1
+    return [st.Cell(a, b, n) for (a, b), n in pairs.items()]
 
 
-def test_sorted_pair_sum_from_blocks_equals_sorting_both_series():
-    blocks, prefix = blocks_and_prefix(X, Y)
-    assert st.sorted_pair_sum(blocks, prefix) == pytest.approx(brute_sorted_pair_sum(X, Y))
+def test_sums_from_a_joint_histogram_equal_sums_over_the_rows():
+    assert st.sums_from_cells(cells_of(X, Y)) == pytest.approx(sums_of(X, Y))
 
 
-def test_sorted_pair_sum_needs_the_prefix_at_each_block_end():
-    assert st.sorted_pair_sum([(0.0, 2), (1.0, 1)], {3: 5.0}) is None
+def test_sorted_pair_sum_from_a_joint_histogram_equals_sorting_both_series():
+    assert st.sorted_pair_sum(cells_of(X, Y)) == pytest.approx(brute_sorted_pair_sum(X, Y))
+    rng = np.random.default_rng(3)
+    x = rng.choice([0, 0.5, 1, 2], size=200)
+    y = rng.integers(0, 15, size=200) + rng.choice([0, 1 / 3], size=200)
+    assert st.sorted_pair_sum(cells_of(x, y)) == pytest.approx(brute_sorted_pair_sum(x, y))
+    assert st.sorted_pair_sum([]) == 0.0
 
 
 def moodle_item(x, y):
@@ -83,8 +88,7 @@ def moodle_item(x, y):
 
 
 def test_discrimination_index_and_efficiency_follow_moodle():
-    blocks, prefix = blocks_and_prefix(X, Y)
-    result = st.discrimination(sums_of(X, Y), st.sorted_pair_sum(blocks, prefix))
+    result = st.discrimination(sums_of(X, Y), st.sorted_pair_sum(cells_of(X, Y)))
     di, de = moodle_item(X, Y)
     assert result.index.value == pytest.approx(di, rel=1e-10)
     assert result.efficiency.value == pytest.approx(de, rel=1e-10)
@@ -98,8 +102,7 @@ def test_discrimination_index_and_efficiency_follow_moodle():
 
 def test_negative_discrimination_keeps_its_sign():
     y_reversed = [10 - v for v in Y]
-    blocks, prefix = blocks_and_prefix(X, y_reversed)
-    result = st.discrimination(sums_of(X, y_reversed), st.sorted_pair_sum(blocks, prefix))
+    result = st.discrimination(sums_of(X, y_reversed), st.sorted_pair_sum(cells_of(X, y_reversed)))
     di, de = moodle_item(X, y_reversed)
     assert result.index.value == pytest.approx(di) and di < 0
     assert result.efficiency.value == pytest.approx(de)

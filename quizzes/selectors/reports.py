@@ -1,9 +1,12 @@
 """The quiz report: Moodle's item analysis of one quiz, computed live by the database.
 
-`quiz_report(quiz=..., classroom=...)` costs six queries whatever the class size: the attempt
-figures (counts, power sums, histogram), the median, the item sums, the option sums, and the
-question versions with their options. Python then applies the formulas of
-`quizzes.statistics` to the few aggregated rows (one per question version and one per option).
+`quiz_report(quiz=..., classroom=...)` costs five queries whatever the class size: the attempt
+figures (count, power sums of the score, histogram), the median, the answer sums, and the
+question versions with their options. The answer sums are aggregates: per question version the
+joint histogram of (item mark, rest-of-test mark), per option how often it was chosen and the
+rest-of-test marks of those who chose it, and the histogram of total marks. Python then applies
+the formulas of `quizzes.statistics` to those few rows (tens to hundreds: marks are sums of a
+few fractions), never to answer rows.
 
 Which attempts count: closed ones only (submitted, or closed when time ran out), in the class's
 assignment when a class is given, and per student as the quiz's grading method says:
@@ -14,7 +17,7 @@ assignment when a class is given, and per student as the quiz's grading method s
   student are not independent, so read the figures with that in mind.
 
 An item's mark is its points × fraction. The rest of the test is the attempt's total mark minus
-this item's mark; the attempt's total is a window sum over its answers.
+this item's mark; the attempts' totals are one GROUP BY over the counted answers.
 
 Random draws: attempts may see different questions. Item figures use the attempts that saw the
 item. The coefficient of internal consistency uses P = the mean number of questions per attempt
@@ -22,12 +25,10 @@ and weighs each question's mark variance by the share of attempts that saw it (t
 of item variances in one attempt); for a fixed quiz this is exactly Moodle's formula. Effective
 weights are only given when every counted attempt saw the same questions.
 
-Why some SQL is written out: the ORM builds the scoped, scored answer rows (a window sum gives
-each answer its attempt's total), but it cannot aggregate over a window expression, nor join a
-windowed set to itself, which the sorted pairing of the discriminative efficiency needs. So the
-outer aggregation wraps the ORM's compiled SQL; it uses only portable SQL (CTEs, ROW_NUMBER,
-SUM) that SQLite and PostgreSQL both run. A correlated subquery per answer would cost one index
-lookup per answer row instead.
+Why some SQL is written out: the ORM builds the scoped answer rows and the attempts' totals, but
+it cannot join an aggregated set back to rows, which the rest-of-test mark needs. So one outer
+query wraps the ORM's compiled SQL in portable SQL (CTEs, JOIN, GROUP BY, UNION ALL) that
+SQLite and PostgreSQL both run. A correlated subquery would instead cost one lookup per answer.
 """
 
 from collections import defaultdict
@@ -35,11 +36,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Sum, Value, Window
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Cast, Coalesce, RowNumber
 
 from quizzes import statistics as st
-from quizzes.models import Answer, Attempt, Classroom, Option, QuestionVersion, Quiz
+from quizzes.models import Answer, AnswerChoice, Attempt, Classroom, Option, QuestionVersion, Quiz
 from quizzes.models.attempts import AttemptState
 from quizzes.models.quizzes import GradingMethod
 from quizzes.statistics import Figure, Flag
@@ -200,50 +213,55 @@ def _as_float(expression) -> Cast:
     return Cast(expression, FloatField())
 
 
-def _scored_answers(counted: QuerySet[Attempt]) -> tuple[str, tuple]:
-    """SQL for the counted answers: id, version, question, points, mark and attempt total."""
-    mark = _as_float("points") * Coalesce(_as_float("fraction"), Value(0.0))
-    rows = (
-        Answer.objects.filter(attempt__in=counted.values("pk"))
-        .order_by()
-        .annotate(
-            aid=F("pk"),
-            v=F("question_version_id"),
-            q=F("question_version__question_id"),
-            pts=_as_float("points"),
-            x=mark,
-            t=Window(Sum(mark), partition_by=[F("attempt_id")]),
-        )
-        .values("aid", "v", "q", "pts", "x", "t")
+def _mark() -> ExpressionWrapper:
+    # Exact decimal arithmetic: equal marks group together, with no float rounding to split them.
+    return ExpressionWrapper(
+        F("points") * Coalesce(F("fraction"), Value(Decimal(0))),
+        output_field=DecimalField(max_digits=14, decimal_places=7),
     )
-    return rows.query.sql_with_params()
 
 
-# Per version: the sums for facility, SD and correlations (y = rest of test), and the sums of
-# x₍ᵢ₎·y₍ᵢ₎ with both sorted, per version (sv) and per question (sq), for the efficiency.
-ITEM_SUMS_SQL = """
-WITH s AS ({scored}),
-r AS (
-    SELECT v, q, pts, x, t - x AS y,
-        ROW_NUMBER() OVER (PARTITION BY v ORDER BY x) AS vx,
-        ROW_NUMBER() OVER (PARTITION BY v ORDER BY t - x) AS vy,
-        ROW_NUMBER() OVER (PARTITION BY q ORDER BY x) AS qx,
-        ROW_NUMBER() OVER (PARTITION BY q ORDER BY t - x) AS qy
-    FROM s
+def _answer_sql(counted: QuerySet[Attempt]) -> tuple[tuple[str, tuple], tuple[str, tuple]]:
+    """SQL for the counted answers (id, attempt, version, question, points, mark) and for
+    each counted attempt's total mark."""
+    answers = Answer.objects.filter(attempt__in=counted.values("pk")).order_by()
+    rows = answers.annotate(
+        aid=F("pk"),
+        att=F("attempt_id"),
+        v=F("question_version_id"),
+        q=F("question_version__question_id"),
+        pts=F("points"),
+        x=_mark(),
+    ).values("aid", "att", "v", "q", "pts", "x")
+    totals = (
+        answers.annotate(att=F("attempt_id"))
+        .values("att")
+        .annotate(t=Sum(_mark()))
+        .values("att", "t")
+    )
+    return rows.query.sql_with_params(), totals.query.sql_with_params()
+
+
+# One pass over the counted answers, three kinds of rows:
+# 0: the joint histogram of (item mark x, rest-of-test mark y) per question version, with the
+#    points on offer; every item sum and the sorted pairing follow from it exactly;
+# 1: per option, how many answers chose it and the sum of their rest-of-test marks;
+# 2: the histogram of the attempts' total marks, for the variance of the total.
+# Marks are sums of a few fractions, so these are tens to hundreds of rows, never more than
+# the answers themselves.
+REPORT_SUMS_SQL = """
+WITH tot AS ({totals}),
+s AS (
+    SELECT a.aid, a.v, a.q, a.pts, a.x, tot.t - a.x AS y
+    FROM ({answers}) a JOIN tot ON tot.att = a.att
 )
-SELECT a.v, a.q, COUNT(*), SUM(a.pts), SUM(a.x), SUM(a.x * a.x), SUM(a.y), SUM(a.y * a.y),
-    SUM(a.x * a.y), SUM(a.x * b.y), SUM(a.x * c.y)
-FROM r a
-JOIN r b ON b.v = a.v AND b.vy = a.vx
-JOIN r c ON c.q = a.q AND c.qy = a.qx
-GROUP BY a.v, a.q
-"""
-
-OPTION_SUMS_SQL = """
-WITH s AS ({scored})
-SELECT c.option_id, COUNT(*), SUM(s.t - s.x)
+SELECT 0, v, q, x, y, COUNT(*), SUM(pts) FROM s GROUP BY v, q, x, y
+UNION ALL
+SELECT 1, c.option_id, NULL, NULL, NULL, COUNT(*), SUM(s.y)
 FROM {choice_table} c JOIN s ON s.aid = c.answer_id
 GROUP BY c.option_id
+UNION ALL
+SELECT 2, NULL, NULL, t, NULL, COUNT(*), NULL FROM tot GROUP BY t
 """
 
 
@@ -253,13 +271,17 @@ def _fetch(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
-@dataclass(frozen=True)
-class _ItemSums:
+@dataclass
+class _Group:
+    """The joint histogram of one version or one question, and the points it carried."""
+
     question_id: int
-    sums: st.Sums  # x = mark, y = rest of test
-    points: float
-    pair_sum: float  # Σ x₍ᵢ₎·y₍ᵢ₎ within this group
-    question_pair_part: float  # this version's share of the question's sorted-pair sum
+    cells: list[st.Cell] = field(default_factory=list)
+    points: float = 0.0
+
+    @property
+    def sums(self) -> st.Sums:
+        return st.sums_from_cells(self.cells)
 
 
 def quiz_report(*, quiz: Quiz, classroom: Classroom | None = None) -> QuizReport:
@@ -274,50 +296,39 @@ def quiz_report(*, quiz: Quiz, classroom: Classroom | None = None) -> QuizReport
         "attempts_used": ATTEMPTS_USED[quiz.grading_method],
     }
     if n == 0:
-        return QuizReport(test=_test_statistics(test_sums, None, (), 0.0, 0.0), **report)
+        return QuizReport(test=_test_statistics(test_sums, None, None, 0.0, 0.0), **report)
     median = _median(counted, n)
-    scored_sql, scored_params = _scored_answers(counted)
-    item_rows = _fetch(ITEM_SUMS_SQL.format(scored=scored_sql), scored_params)
-    choice_table = Answer.chosen_options.through._meta.db_table
-    option_rows = _fetch(
-        OPTION_SUMS_SQL.format(
-            scored=scored_sql, choice_table=connection.ops.quote_name(choice_table)
-        ),
-        scored_params,
-    )
-    version_ids = [row[0] for row in item_rows]
+    (answers_sql, answers_params), (totals_sql, totals_params) = _answer_sql(counted)
+    choice_table = connection.ops.quote_name(AnswerChoice._meta.db_table)
+    sql = REPORT_SUMS_SQL.format(totals=totals_sql, answers=answers_sql, choice_table=choice_table)
+    # The CTE `tot` comes first in the text, then the answers; their parameters follow suit.
+    rows = _fetch(sql, (*totals_params, *answers_params))
+    per_version: dict[int, _Group] = {}
+    chosen: dict[int, tuple[int, float]] = {}
+    totals: list[st.Cell] = []
+    for kind, key, question_id, x, y, count, extra in rows:
+        if kind == 0:
+            group = per_version.setdefault(key, _Group(question_id))
+            group.cells.append(st.Cell(float(x), float(y), int(count)))
+            group.points += st.to_float(extra)
+        elif kind == 1:
+            chosen[key] = (int(count), st.to_float(extra))
+        else:
+            totals.append(st.Cell(float(x), 0.0, int(count)))
     versions = {
         v.pk: v
-        for v in QuestionVersion.objects.filter(pk__in=version_ids)
+        for v in QuestionVersion.objects.filter(pk__in=list(per_version))
         .select_related("question__bank")
         .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("position")))
     }
-    per_version = {
-        row[0]: _ItemSums(
-            question_id=row[1],
-            sums=st.Sums(
-                n=int(row[2]),
-                sx=st.to_float(row[4]),
-                sy=st.to_float(row[6]),
-                sxx=st.to_float(row[5]),
-                syy=st.to_float(row[7]),
-                sxy=st.to_float(row[8]),
-            ),
-            points=st.to_float(row[3]),
-            pair_sum=st.to_float(row[9]),
-            question_pair_part=st.to_float(row[10]),
-        )
-        for row in item_rows
-    }
-    chosen = {row[0]: (int(row[1]), st.to_float(row[2])) for row in option_rows}
     questions, items_per_attempt, sum_item_variance = _items(per_version, versions, chosen, n)
-    test = _test_statistics(test_sums, median, questions, items_per_attempt, sum_item_variance)
+    total_variance = st.sums_from_cells(totals).var_x
+    test = _test_statistics(test_sums, median, total_variance, items_per_attempt, sum_item_variance)
     return QuizReport(test=test, questions=questions, **report)
 
 
 def _attempt_sums(counted: QuerySet[Attempt]) -> dict:
     score = _as_float("fraction") * Value(100.0)
-    mark = _as_float("answers__points") * Coalesce(_as_float("answers__fraction"), Value(0.0))
     bins = {}
     for k in range(HISTOGRAM_BINS):
         within = Q(fraction__gte=Decimal(k) / HISTOGRAM_BINS)
@@ -327,15 +338,13 @@ def _attempt_sums(counted: QuerySet[Attempt]) -> dict:
     return (
         Attempt.objects.filter(pk__in=counted.values("pk"))
         .order_by()
-        .annotate(score=score, total=Sum(mark))
+        .annotate(score=score)
         .aggregate(
             n=Count("pk"),
             s1=Sum("score"),
             s2=Sum(F("score") * F("score")),
             s3=Sum(F("score") * F("score") * F("score")),
             s4=Sum(F("score") * F("score") * F("score") * F("score")),
-            t1=Sum("total"),
-            t2=Sum(F("total") * F("total")),
             **bins,
         )
     )
@@ -356,13 +365,12 @@ def _median(counted: QuerySet[Attempt], n: int) -> float:
 def _test_statistics(
     sums: dict,
     median: float | None,
-    questions: tuple[ItemStats, ...],
+    total_variance: float | None,
     items_per_attempt: float,
     sum_item_variance: float,
 ) -> TestStatistics:
     n = sums["n"] or 0
     m = st.moments(n, *(st.to_float(sums[k]) for k in ("s1", "s2", "s3", "s4")))
-    total_variance = st.variance(n, st.to_float(sums["t1"]), st.to_float(sums["t2"]))
     reliability = st.reliability(
         n=n,
         items=items_per_attempt,
@@ -467,35 +475,30 @@ def _options(version: QuestionVersion, sums: st.Sums, chosen: dict) -> tuple[Opt
 
 
 def _items(
-    per_version: dict[int, _ItemSums],
+    per_version: dict[int, _Group],
     versions: dict[int, QuestionVersion],
     chosen: dict,
     attempts: int,
 ) -> tuple[tuple[ItemStats, ...], float, float]:
     """Items per question with their versions; also P and the weighted sum of item variances."""
     by_question: dict[int, list[int]] = defaultdict(list)
-    for version_id, item in per_version.items():
-        by_question[item.question_id].append(version_id)
-    all_points = sum(item.points for item in per_version.values())
-    rolled: dict[int, tuple[st.Sums, float, float]] = {}
+    for version_id, group in per_version.items():
+        by_question[group.question_id].append(version_id)
+    all_points = sum(group.points for group in per_version.values())
+    rolled: dict[int, _Group] = {}
     for question_id, version_ids in by_question.items():
-        parts = [per_version[v] for v in version_ids]
-        sums = parts[0].sums
-        for part in parts[1:]:
-            sums = sums + part.sums
-        rolled[question_id] = (
-            sums,
-            sum(p.points for p in parts),
-            sum(p.question_pair_part for p in parts),
-        )
-    # cov(item, total) = cov(x, y) + var(x), since total = x + y.
-    same_questions = all(sums.n == attempts for sums, _, _ in rolled.values())
+        whole = rolled[question_id] = _Group(question_id)
+        for version_id in version_ids:
+            whole.cells += per_version[version_id].cells
+            whole.points += per_version[version_id].points
+    question_sums = {question_id: group.sums for question_id, group in rolled.items()}
     order = sorted(rolled, key=lambda q: _question_name(versions[by_question[q][0]]))
-    if same_questions:
+    if all(sums.n == attempts for sums in question_sums.values()):
+        # cov(item, total) = cov(x, y) + var(x), since total = x + y.
         weights = st.effective_weights(
             [
                 None if s.cov is None else s.cov + (s.var_x or 0.0)
-                for s, _, _ in (rolled[q] for q in order)
+                for s in (question_sums[q] for q in order)
             ]
         )
     else:
@@ -503,12 +506,13 @@ def _items(
     questions = []
     sum_item_variance = 0.0
     for question_id, weight in zip(order, weights, strict=True):
-        sums, points, pair_sum = rolled[question_id]
+        sums = question_sums[question_id]
         sum_item_variance += (sums.var_x or 0.0) * sums.n / attempts
         version_items = []
         for version_id in sorted(by_question[question_id], key=lambda v: versions[v].number):
             version = versions[version_id]
-            item = per_version[version_id]
+            group = per_version[version_id]
+            version_sums = group.sums
             version_items.append(
                 _item(
                     question_id=question_id,
@@ -516,17 +520,18 @@ def _items(
                     label=f"{_question_name(version)} v{version.number}",
                     qtype=version.qtype,
                     prompt=version.prompt,
-                    sums=item.sums,
-                    points=item.points,
-                    pair_sum=item.pair_sum,
+                    sums=version_sums,
+                    points=group.points,
+                    pair_sum=st.sorted_pair_sum(group.cells),
                     guess=_guess(version),
-                    intended_weight=100 * item.points / all_points if all_points else 0.0,
+                    intended_weight=100 * group.points / all_points if all_points else 0.0,
                     effective_weight=st.missing(PER_QUESTION_ONLY),
-                    options=_options(version, item.sums, chosen),
+                    options=_options(version, version_sums, chosen),
                 )
             )
         latest = versions[max(by_question[question_id], key=lambda v: versions[v].number)]
         guess = sum(v.random_guess * v.attempts for v in version_items) / sums.n
+        whole = rolled[question_id]
         questions.append(
             _item(
                 question_id=question_id,
@@ -535,15 +540,15 @@ def _items(
                 qtype=latest.qtype,
                 prompt=latest.prompt,
                 sums=sums,
-                points=points,
-                pair_sum=pair_sum,
+                points=whole.points,
+                pair_sum=st.sorted_pair_sum(whole.cells),
                 guess=guess,
-                intended_weight=100 * points / all_points if all_points else 0.0,
+                intended_weight=100 * whole.points / all_points if all_points else 0.0,
                 effective_weight=weight,
                 versions=tuple(version_items),
             )
         )
-    items_per_attempt = sum(s.n for s, _, _ in rolled.values()) / attempts
+    items_per_attempt = sum(s.n for s in question_sums.values()) / attempts
     return tuple(questions), items_per_attempt, sum_item_variance
 
 

@@ -282,7 +282,7 @@ def test_questions_seen_by_only_some_attempts(django_assert_max_num_queries):
         answers = [Given(pool[i], float(rng.random() < 0.3 + 0.1 * i)) for i in sorted(picks)]
         sit(StudentFactory(), quiz, answers)
         sittings.append(answers)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         report = quiz_report(quiz=quiz)
     _, totals, items = reference(sittings)
     expected_sum_var = 0.0
@@ -523,7 +523,7 @@ def test_query_count_does_not_grow_with_the_class(size, django_assert_num_querie
     quiz = QuizFactory(grading_method="highest")
     versions = [make_question(bank, f"q{i}")[1] for i in range(3)]
     class_of(size, quiz, versions, np.random.default_rng(size))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         report = quiz_report(quiz=quiz, classroom=None)
     assert report.test.attempts == size
     assert len(report.questions) == 3

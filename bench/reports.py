@@ -1,0 +1,201 @@
+"""Time the quiz report (quizzes.selectors.reports.quiz_report) against a bare SQL aggregate.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/psoasquiz make bench-reports
+    .venv/bin/python -m bench.reports --help
+
+For each class size it bulk-inserts a synthetic class (bench/report_data.py) into a new
+database (`bench_<name>` on PostgreSQL, a temporary file on SQLite), then times, after one
+warm-up run each, `quiz_report` and the bare aggregate over the same answers
+
+    SELECT question_version_id, AVG(fraction), COUNT(*) FROM answer JOIN attempt ... GROUP BY 1
+
+and reports the median of the repeats, their ratio, the queries per report and the peak Python
+memory of one report (tracemalloc). The quiz grades the average, so every attempt counts and the
+report reads every answer. Writes bench/results/reports.md unless `--output -`.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results" / "reports.md"
+TARGET_RATIO = 3.0
+TARGET_QUERIES = 15
+
+# (students, attempts per student) for a 20-question quiz.
+SIZES = [(30, 2), (1000, 10)]
+HUGE = (10_000, 10)
+
+
+def setup_database() -> tuple[str, callable]:
+    """A fresh, migrated database; returns its description and a function that removes it."""
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40)
+    folder = None
+    if not os.environ.get("DATABASE_URL"):
+        folder = tempfile.TemporaryDirectory(prefix="psoasquiz-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder.name}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psoasquiz.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        call_command("migrate", verbosity=0)
+
+        def drop():
+            connection.close()
+            folder.cleanup()
+
+        return f"SQLite {connection.Database.sqlite_version} (new file)", drop
+    old_name = connection.settings_dict["NAME"]
+    # Not test_<name>: pytest may be using that one at the same time.
+    connection.settings_dict["TEST"]["NAME"] = f"bench_{old_name}"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+
+    def drop():
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    with connection.cursor() as cursor:
+        cursor.execute("select version()")
+        server = cursor.fetchone()[0].split(" on ")[0]
+    return f"{server} (new database {connection.settings_dict['NAME']})", drop
+
+
+BARE_SQL = """
+SELECT a.question_version_id, AVG(a.fraction), COUNT(*)
+FROM quizzes_answer a JOIN quizzes_attempt t ON t.id = a.attempt_id
+WHERE t.quiz_id = %s AND t.state IN ('submitted', 'overdue')
+GROUP BY 1
+"""
+
+
+def bare_aggregate(quiz_id: int) -> list:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(BARE_SQL, [quiz_id])
+        return cursor.fetchall()
+
+
+def timed(fn, repeat: int) -> float:
+    fn()  # warm-up: plans, caches
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def measure(students: int, per_student: int, repeat: int, seed: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.report_data import build_class
+    from quizzes.selectors.reports import quiz_report
+
+    start = time.perf_counter()
+    scenario = build_class(students=students, attempts_per_student=per_student, seed=seed)
+    load = time.perf_counter() - start
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    quiz = scenario.quiz
+
+    def report():
+        return quiz_report(quiz=quiz)
+
+    report_s = timed(report, repeat)
+    cpu_start = time.process_time()
+    report()
+    python_cpu = time.process_time() - cpu_start
+    bare_s = timed(lambda: bare_aggregate(quiz.pk), repeat)
+    with CaptureQueriesContext(connection) as queries:
+        result = report()
+    tracemalloc.start()
+    report()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert result.test.attempts == scenario.attempts
+    reversed_item = result.questions[0]
+    return {
+        "students": students,
+        "attempts": scenario.attempts,
+        "answers": scenario.answers,
+        "load_s": load,
+        "report_s": report_s,
+        "bare_s": bare_s,
+        "ratio": report_s / bare_s,
+        "python_cpu_s": python_cpu,
+        "queries": len(queries),
+        "peak_kib": peak / 1024,
+        "alpha": result.test.alpha.value,
+        "reversed_di": reversed_item.discrimination.value,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| students | attempts | answers | report (ms) | of which Python CPU (ms) "
+        "| bare aggregate (ms) | ratio | queries | peak Python memory (KiB) | alpha (%) "
+        "| DI of the reversed item |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['students']:,} | {r['attempts']:,} | {r['answers']:,} "
+            f"| {r['report_s'] * 1000:.1f} | {r['python_cpu_s'] * 1000:.1f} "
+            f"| {r['bare_s'] * 1000:.1f} | {r['ratio']:.2f} "
+            f"| {r['queries']} | {r['peak_kib']:.0f} | {r['alpha']:.1f} "
+            f"| {r['reversed_di']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--huge", action="store_true", help="add 10,000 students / 2M answers")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--output", default=str(RESULTS), help="'-' to write no file")
+    args = parser.parse_args(argv)
+    database, drop = setup_database()
+    sizes = SIZES + ([HUGE] if args.huge else [])
+    rows = []
+    try:
+        for students, per_student in sizes:
+            row = measure(students, per_student, args.repeat, args.seed + students)
+            rows.append(row)
+            print(
+                f"{students} students: report {row['report_s'] * 1000:.1f} ms, bare "
+                f"{row['bare_s'] * 1000:.1f} ms, ratio {row['ratio']:.2f}, "
+                f"{row['queries']} queries (loaded in {row['load_s']:.0f} s)",
+                file=sys.stderr,
+            )
+    finally:
+        drop()
+    body = table(rows)
+    print(body)
+    if args.output != "-":
+        Path(args.output).write_text(
+            "# Quiz report benchmark\n\n"
+            "`make bench-reports` (bench/reports.py; data from bench/report_data.py). "
+            f"Database: {database}; {os.cpu_count()} CPUs, load average "
+            f"{os.getloadavg()[0]:.1f} at the end. Median of {args.repeat} runs after a warm-up; "
+            "20-question "
+            "quiz graded by the average, so every attempt and answer counts. Targets at 1,000 "
+            f"students: within {TARGET_RATIO:g}x the bare aggregate, at most {TARGET_QUERIES} "
+            "queries.\n\n" + body + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
