@@ -242,7 +242,7 @@ def _answer_sql(counted: QuerySet[Attempt]) -> tuple[tuple[str, tuple], tuple[st
     return rows.query.sql_with_params(), totals.query.sql_with_params()
 
 
-# One pass over the counted answers, three kinds of rows:
+# One query over the counted answers, returning three kinds of rows:
 # 0: the joint histogram of (item mark x, rest-of-test mark y) per question version, with the
 #    points on offer; every item sum and the sorted pairing follow from it exactly;
 # 1: per option, how many answers chose it and the sum of their rest-of-test marks;
