@@ -206,6 +206,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PATH_CONVERTER_OVERRIDES": {
+        "api_id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1},
+    },
     # The "role" constants that tell an endpoint's instructor and student shapes apart.
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "quizzes.models.accounts.Role",

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from quizzes.views import (
     accounts,
+    api_tokens,
     attempts,
     authoring,
     classes,
@@ -28,6 +29,12 @@ urlpatterns = [
     path("progress/", progress.progress, name="progress"),
     path("progress/exam-date/", progress.progress_exam_date, name="progress_exam_date"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path(
+        "accounts/api-tokens/<int:token_id>/revoke/",
+        api_tokens.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("classes/join/", classes.class_join, name="class_join"),
     # Instructors running their classes (quizzes/views/teaching.py).
     path("classes/", teaching.class_list, name="class_list"),

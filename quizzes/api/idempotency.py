@@ -11,7 +11,7 @@ import json
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -35,6 +35,7 @@ PARAMETER = OpenApiParameter(
     type=OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     required=False,
+    pattern=r"^[ -~]{1,255}$",
     description=(
         "Any unique string (a UUID is best), at most 255 printable ASCII characters. A retry "
         "with the same key and body returns the first reply and writes nothing more; keys are "
@@ -75,11 +76,13 @@ def idempotent(handler):
             )
         try:
             response = handler(view, request, *args, **kwargs)
-        except APIException as exc:
-            response = view.handle_exception(exc)
-        except Exception:
-            idempotency_key_release(record=record)
-            raise
+        except Exception as exc:
+            # The reply the client will get (404, 409, ...), made now so that it can be kept.
+            try:
+                response = view.handle_exception(exc)
+            except Exception:
+                idempotency_key_release(record=record)
+                raise
         if response.status_code >= 500:
             idempotency_key_release(record=record)
             return response

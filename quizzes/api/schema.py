@@ -18,7 +18,7 @@ WITH_BODY = {
     "422": "The Idempotency-Key was used for another request.",
 }
 WITH_QUERY = {"400": "Invalid query parameters."}
-NOT_FOUND = {"404": "Not found, or not yours."}
+NOT_FOUND = {"404": "Not found, or not yours (a review: the card is not in your deck)."}
 
 
 class AutoSchema(BaseAutoSchema):
@@ -31,7 +31,7 @@ class AutoSchema(BaseAutoSchema):
             codes.update(WITH_BODY)
         if self._get_paginator() or self.get_override_parameters():
             codes.update(WITH_QUERY)
-        if "{" in self.path or self._get_paginator():
+        if "{" in self.path or self._get_paginator() or self.method != "GET":
             codes.update(NOT_FOUND)
         for code, description in codes.items():
             if code not in responses:

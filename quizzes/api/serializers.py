@@ -20,6 +20,9 @@ from quizzes.models import (
 from quizzes.models.banks import QuestionType
 from quizzes.models.memory import Rating
 
+# The largest id the API reads (ids in paths are bounded the same way, in urls.py).
+MAX_ID = 10**18 - 1
+
 # --- shared small pieces ------------------------------------------------------------------------
 
 
@@ -377,6 +380,7 @@ class AnswerInputSerializer(serializers.Serializer):
     )
     revision = serializers.IntegerField(
         min_value=0,
+        max_value=2**31 - 1,
         required=False,
         allow_null=True,
         help_text="The attempt's revision your copy is from; a stale one is refused (409).",
@@ -431,9 +435,9 @@ class StudyQueueSerializer(serializers.Serializer):
 
 
 class ReviewInputSerializer(serializers.Serializer):
-    question_id = serializers.IntegerField(min_value=1)
-    version_id = serializers.IntegerField(min_value=1)
-    reps = serializers.IntegerField(min_value=0)
+    question_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    version_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    reps = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     rating = serializers.ChoiceField(
         choices=Rating.choices,
         required=False,
@@ -615,7 +619,9 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class QuestionQuerySerializer(serializers.Serializer):
-    bank = serializers.IntegerField(required=False, min_value=1, help_text="A bank id.")
+    bank = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="A bank id."
+    )
     type = serializers.ChoiceField(choices=QuestionType.choices, required=False)
     tag = serializers.SlugField(required=False, max_length=60)
     archived = serializers.ChoiceField(
@@ -626,16 +632,19 @@ class QuestionQuerySerializer(serializers.Serializer):
 
 
 class AssignmentQuerySerializer(serializers.Serializer):
-    classroom = serializers.IntegerField(required=False, min_value=1, help_text="A class id.")
+    classroom = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="A class id."
+    )
 
 
 class AttemptQuerySerializer(serializers.Serializer):
-    assignment = serializers.IntegerField(required=False, min_value=1)
+    assignment = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class StudyQuerySerializer(serializers.Serializer):
     reveal = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=MAX_ID,
         help_text="The question id of the flashcard shown: reveals its back and the ratings.",
     )

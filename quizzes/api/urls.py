@@ -1,57 +1,73 @@
 """/api/: version 1 of the REST API, its OpenAPI schema and its documentation."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from quizzes.api import views
 from quizzes.api.errors import api_not_found
 
+
+class IdConverter:
+    """An id of at most 18 digits: a longer one cannot exist, and would overflow SQLite's
+    integers (a 500) instead of being simply not found."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "api_id")
+
 v1 = [
     path("me/", views.MeView.as_view(), name="me"),
     path("banks/", views.BankList.as_view(), name="bank-list"),
-    path("banks/<int:pk>/", views.BankDetail.as_view(), name="bank-detail"),
+    path("banks/<api_id:pk>/", views.BankDetail.as_view(), name="bank-detail"),
     path("questions/", views.QuestionList.as_view(), name="question-list"),
-    path("questions/<int:pk>/", views.QuestionDetail.as_view(), name="question-detail"),
+    path("questions/<api_id:pk>/", views.QuestionDetail.as_view(), name="question-detail"),
     path(
-        "questions/<int:question_id>/versions/",
+        "questions/<api_id:question_id>/versions/",
         views.VersionList.as_view(),
         name="version-list",
     ),
     path(
-        "questions/<int:question_id>/versions/<int:number>/",
+        "questions/<api_id:question_id>/versions/<api_id:number>/",
         views.VersionDetail.as_view(),
         name="version-detail",
     ),
     path("quizzes/", views.QuizList.as_view(), name="quiz-list"),
-    path("quizzes/<int:pk>/", views.QuizDetail.as_view(), name="quiz-detail"),
+    path("quizzes/<api_id:pk>/", views.QuizDetail.as_view(), name="quiz-detail"),
     path("classes/", views.ClassList.as_view(), name="class-list"),
-    path("classes/<int:pk>/", views.ClassDetail.as_view(), name="class-detail"),
+    path("classes/<api_id:pk>/", views.ClassDetail.as_view(), name="class-detail"),
     path(
-        "classes/<int:class_id>/enrollments/",
+        "classes/<api_id:class_id>/enrollments/",
         views.EnrollmentList.as_view(),
         name="enrollment-list",
     ),
     path(
-        "classes/<int:class_id>/quizzes/<int:quiz_id>/report/",
+        "classes/<api_id:class_id>/quizzes/<api_id:quiz_id>/report/",
         views.QuizReportView.as_view(),
         name="quiz-report",
     ),
     path("assignments/", views.AssignmentList.as_view(), name="assignment-list"),
-    path("assignments/<int:pk>/", views.AssignmentDetail.as_view(), name="assignment-detail"),
+    path("assignments/<api_id:pk>/", views.AssignmentDetail.as_view(), name="assignment-detail"),
     path(
-        "assignments/<int:assignment_id>/attempts/",
+        "assignments/<api_id:assignment_id>/attempts/",
         views.AttemptStart.as_view(),
         name="attempt-start",
     ),
     path("attempts/", views.AttemptList.as_view(), name="attempt-list"),
-    path("attempts/<int:attempt_id>/", views.AttemptDetail.as_view(), name="attempt-detail"),
+    path("attempts/<api_id:attempt_id>/", views.AttemptDetail.as_view(), name="attempt-detail"),
     path(
-        "attempts/<int:attempt_id>/answers/<int:position>/",
+        "attempts/<api_id:attempt_id>/answers/<api_id:position>/",
         views.AnswerSave.as_view(),
         name="answer-save",
     ),
     path(
-        "attempts/<int:attempt_id>/submit/",
+        "attempts/<api_id:attempt_id>/submit/",
         views.AttemptSubmit.as_view(),
         name="attempt-submit",
     ),
@@ -66,5 +82,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Last: any other /api/ URL answers 404 in the API's error shape, not with an HTML page.
-    re_path(r"^(?P<path>.*)$", api_not_found),
+    # ([\s\S], not ".": a path may carry an encoded newline.)
+    re_path(r"^(?P<path>[\s\S]*)\Z", api_not_found),
 ]

@@ -75,7 +75,9 @@ ASSIGNMENT = PolymorphicProxySerializer(
 
 
 def _query(serializer_class, request) -> dict:
-    query = serializer_class(data=request.query_params)
+    # A plain dict, not the QueryDict: DRF reads an empty form value as "not given", but
+    # `?type=` is a mistake to report, not a filter to drop.
+    query = serializer_class(data=request.query_params.dict())
     query.is_valid(raise_exception=True)
     return query.validated_data
 
