@@ -9,6 +9,7 @@ from quizzes.views import (
     classes,
     health,
     home,
+    interchange,
     progress,
     study,
     teaching,
@@ -119,6 +120,15 @@ urlpatterns = [
     path("banks/<slug:slug>/", authoring.bank_detail, name="bank_detail"),
     path("banks/<slug:slug>/settings/", authoring.bank_edit, name="bank_edit"),
     path("banks/<slug:slug>/tag/", authoring.bank_bulk_tag, name="bank_bulk_tag"),
+    # Import and export (quizzes/views/interchange.py); a dot never appears in a bank slug.
+    path("banks/csv-template.csv", interchange.csv_template_download, name="csv_template"),
+    path("banks/<slug:slug>/import/", interchange.bank_import, name="bank_import"),
+    path(
+        "banks/<slug:slug>/import/confirm/",
+        interchange.bank_import_confirm,
+        name="bank_import_confirm",
+    ),
+    path("banks/<slug:slug>/export/", interchange.bank_export, name="bank_export"),
     path("banks/<slug:slug>/questions/new/", authoring.question_new, name="question_new"),
     path(
         "banks/<slug:slug>/questions/new/<str:qtype>/",
