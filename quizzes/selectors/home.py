@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from quizzes.models import Assignment, Attempt, CardState, Classroom, Extension, User
 from quizzes.models.attempts import AttemptState
+from quizzes.models.memory import CardPhase
 from quizzes.services.attempts import Window, window_for
 
 
@@ -133,9 +134,12 @@ def student_assignment_rows(student: User, now: datetime | None = None) -> list[
 
 
 def student_cards_due(student: User) -> int:
+    """Cards studied before that are due now. New-phase rows (a burial can create one for a card
+    never seen) are new cards, which the study page deals out within the daily limit."""
     now = timezone.now()
     return (
         CardState.objects.filter(student=student, due__lte=now, is_leech=False)
+        .exclude(phase=CardPhase.NEW)
         .exclude(buried_until__gt=now)
         .count()
     )

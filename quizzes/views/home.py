@@ -1,5 +1,4 @@
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 
 from quizzes.selectors.banks import banks_visible_to, banks_with_counts
 from quizzes.selectors.home import (
@@ -30,19 +29,5 @@ def home(request):
             "classes": classes_joined(user),
             "rows": student_assignment_rows(user),
             "cards_due": student_cards_due(user),
-            # The quiz and study pages are built alongside this one; link to them once they exist.
-            "assignment_pages": _url_exists("assignment_detail", args=[1]),
-            "study_url": _url_or_none("study"),
         },
     )
-
-
-def _url_or_none(name: str, args=()) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _url_exists(name: str, args=()) -> bool:
-    return _url_or_none(name, args) is not None
