@@ -237,3 +237,76 @@ class ReviewLogFactory(factory.django.DjangoModelFactory):
     stability_after = 2.3
     difficulty_after = 5.0
     due_after = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+
+
+class LtiToolKeyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LtiToolKey
+
+    kid = factory.Sequence(lambda n: f"kid-{n}")
+    # Not a real key: tests that sign anything use quizzes.lti.keys.tool_key().
+    private_key = "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"
+    public_key = "-----BEGIN PUBLIC KEY-----\n...\n-----END PUBLIC KEY-----\n"
+
+
+class LtiPlatformFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LtiPlatform
+
+    name = factory.Sequence(lambda n: f"Moodle {n}")
+    issuer = factory.Sequence(lambda n: f"https://lms{n}.test")
+    client_id = factory.Sequence(lambda n: f"client-{n}")
+    auth_login_url = factory.LazyAttribute(lambda p: f"{p.issuer}/mod/lti/auth.php")
+    auth_token_url = factory.LazyAttribute(lambda p: f"{p.issuer}/mod/lti/token.php")
+    keyset_url = factory.LazyAttribute(lambda p: f"{p.issuer}/mod/lti/certs.php")
+    frame_ancestors = factory.LazyAttribute(lambda p: p.issuer)
+
+
+class LtiDeploymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LtiDeployment
+
+    platform = factory.SubFactory(LtiPlatformFactory)
+    deployment_id = factory.Sequence(lambda n: str(n + 1))
+
+
+class LtiUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LtiUser
+
+    platform = factory.SubFactory(LtiPlatformFactory)
+    sub = factory.Sequence(lambda n: f"sub-{n}")
+    user = factory.SubFactory(StudentFactory)
+
+
+class LtiContextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LtiContext
+
+    deployment = factory.SubFactory(LtiDeploymentFactory)
+    context_id = factory.Sequence(lambda n: f"course-{n}")
+    classroom = factory.SubFactory(ClassroomFactory)
+
+
+class LtiResourceLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LtiResourceLink
+
+    context = factory.SubFactory(LtiContextFactory)
+    resource_link_id = factory.Sequence(lambda n: f"link-{n}")
+    assignment = factory.SubFactory(
+        AssignmentFactory, classroom=factory.SelfAttribute("..context.classroom")
+    )
+
+
+class GradeSubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.GradeSubmission
+
+    link = factory.SubFactory(LtiResourceLinkFactory)
+    lti_user = factory.SubFactory(
+        LtiUserFactory, platform=factory.SelfAttribute("..link.context.deployment.platform")
+    )
+    fraction = Decimal("0.75")
+    graded_at = factory.LazyFunction(timezone.now)
+    next_try_at = factory.LazyFunction(timezone.now)

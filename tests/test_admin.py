@@ -21,6 +21,8 @@ def test_every_registered_model_has_a_working_admin_list_and_detail(client):
     f.DiagramFactory()
     f.EnrollmentFactory()
     f.TagFactory()
+    f.GradeSubmissionFactory()
+    f.LtiToolKeyFactory()
     Group.objects.create(name="Trainers")
     for model in admin.site._registry:
         meta = model._meta
