@@ -14,6 +14,7 @@ from quizzes.models.banks import (
     Tag,
 )
 from quizzes.models.classes import Assignment, Classroom, Enrollment, Extension
+from quizzes.models.fitting import FitStatus, ParameterFit
 from quizzes.models.lti import (
     GradeSubmission,
     LtiContext,
@@ -38,6 +39,7 @@ __all__ = [
     "Diagram",
     "Enrollment",
     "Extension",
+    "FitStatus",
     "GradeSubmission",
     "LtiContext",
     "LtiDeployment",
@@ -48,6 +50,7 @@ __all__ = [
     "LtiUser",
     "IdempotencyKey",
     "Option",
+    "ParameterFit",
     "Question",
     "QuestionBank",
     "QuestionType",

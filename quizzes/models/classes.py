@@ -19,6 +19,8 @@ class Classroom(models.Model):
     new_cards_per_day = models.PositiveSmallIntegerField(default=20)
     reviews_per_day = models.PositiveSmallIntegerField(default=200)
     exam_date = models.DateField(null=True, blank=True)
+    # FSRS-6 parameters fitted to the class's reviews (ParameterFit); null: the defaults.
+    fsrs_parameters = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
