@@ -49,6 +49,10 @@ NOT_BETTER = (
     "(log loss {after:.3f} against {before:.3f} with the defaults)."
 )
 FITTED = "Fitted from {reviews:,} reviews of {cards:,} cards."
+INVALID_RESULT = (
+    "The optimiser returned parameters that are not valid FSRS-6 parameters (not finite, or out "
+    "of fsrs's bounds), so they were not used."
+)
 BAD_PARAMETERS = "FSRS parameters must be {count} finite numbers within fsrs's bounds."
 
 
@@ -104,7 +108,9 @@ def valid_parameters(parameters: Iterable) -> tuple[float, ...]:
         raise ValueError(BAD_PARAMETERS.format(count=PARAMETER_COUNT)) from None
     in_bounds = len(values) == PARAMETER_COUNT and all(
         math.isfinite(v) and low <= v <= high
-        for v, low, high in zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS)
+        for v, low, high in zip(
+            values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True
+        )
     )
     if not in_bounds:
         raise ValueError(BAD_PARAMETERS.format(count=PARAMETER_COUNT))
@@ -216,7 +222,8 @@ def _optimise(cards: Sequence[History], progress: Progress) -> tuple[float, ...]
 def fit(reviews: Iterable[LoggedReview], *, progress: Progress | None = None) -> Fit:
     """Fit parameters to these reviews, or say why the defaults were kept.
 
-    Raises RuntimeError(OPTIMIZER_MISSING) when there is enough data but no optimiser.
+    Raises RuntimeError with a message for people: OPTIMIZER_MISSING when there is enough data
+    but no optimiser, INVALID_RESULT when the optimiser's answer fails `valid_parameters`.
     """
     report = progress or (lambda percent, stage: None)
     reviews = list(reviews)
@@ -239,7 +246,11 @@ def fit(reviews: Iterable[LoggedReview], *, progress: Progress | None = None) ->
         return Fit(None, message, **counts)
     if not optimizer_available():
         raise RuntimeError(OPTIMIZER_MISSING)
-    parameters = valid_parameters(_optimise(fitting, report))
+    report(10, "fitting")
+    try:
+        parameters = valid_parameters(_optimise(fitting, report))
+    except ValueError:
+        raise RuntimeError(INVALID_RESULT) from None
     report(90, "checking")
     before, after = score(held_out), score(held_out, parameters)
     report(100, "done")

@@ -2,10 +2,12 @@
 predict, studying on the defaults' schedule (a little late, as people do)."""
 
 import math
+import os
 import random
 from datetime import UTC, datetime, timedelta
 
 import fsrs
+import pytest
 
 from quizzes.optimizing import LoggedReview
 
@@ -51,3 +53,45 @@ def log_loss_on(logs, parameters=None) -> float:
     result = score(histories(logs), parameters)
     assert result.count and math.isfinite(result.log_loss)
     return result.log_loss
+
+
+def store_reviews(classroom, logs, *, students: int = 4) -> list:
+    """Write `logs` as the review history of `students` new students enrolled in `classroom`,
+    one card per synthetic card id (spread over the students). Returns the students."""
+    from quizzes.models import CardState, ReviewLog
+    from tests import factories as f
+
+    card_ids = sorted({r.card_id for r in logs})
+    people = [f.EnrollmentFactory(classroom=classroom).student for _ in range(students)]
+    per_student = -(-len(card_ids) // students)
+    questions = [f.QuestionFactory() for _ in range(per_student)]
+    cards = {}
+    for n, card_id in enumerate(card_ids):
+        question = questions[n // students]
+        cards[card_id] = CardState.objects.create(
+            student=people[n % students], question=question, due=START
+        )
+    ReviewLog.objects.bulk_create(
+        ReviewLog(
+            card=cards[r.card_id],
+            question_version=cards[r.card_id].question.current_version,
+            rating=r.rating,
+            source="flashcard",
+            reviewed_at=r.reviewed_at,
+            phase_before=r.phase_before,
+            due_after=r.reviewed_at,
+        )
+        for r in logs
+    )
+    return people
+
+
+@pytest.fixture
+def optimizer():
+    """Skips a test of the real optimiser when torch is missing, unless CI requires it."""
+    from quizzes.optimizing import OPTIMIZER_MISSING, optimizer_available
+
+    if not optimizer_available():
+        if os.environ.get("PSOASQUIZ_REQUIRE_OPTIMIZER") == "1":
+            pytest.fail(f"{OPTIMIZER_MISSING} (PSOASQUIZ_REQUIRE_OPTIMIZER=1)")
+        pytest.skip(OPTIMIZER_MISSING)
