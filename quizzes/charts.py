@@ -159,3 +159,83 @@ def bar_chart(
             )
         )
     return BarChart(width, max(len(rows) * row_height, row_height), left, tuple(drawn))
+
+
+# --- class reports -------------------------------------------------------------------------------
+
+
+def edge_labels(chart: ColumnChart, labels: dict[int, str]) -> tuple[AxisLabel, ...]:
+    """Labels on the boundaries between bars (index 0 is the left edge, len(bars) the right),
+    for histograms whose bins are ranges: "0", "20" … "100" under the edges, not the bars."""
+    slot = (chart.right - chart.left) / max(len(chart.bars), 1)
+    return tuple(
+        AxisLabel(x=_r(chart.left + i * slot), label=text) for i, text in sorted(labels.items())
+    )
+
+
+@dataclass(frozen=True)
+class SparkPoint:
+    x: float
+    y: float
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A small line over evenly spaced slots; a slot without a value breaks the line."""
+
+    width: int
+    height: int
+    # Each unbroken run of points as an SVG `points` attribute.
+    segments: tuple[str, ...]
+    points: tuple[SparkPoint, ...]
+    baseline: float
+
+
+def sparkline(
+    values: Sequence[float | None],
+    *,
+    labels: Sequence[str],
+    width: int = 120,
+    height: int = 32,
+) -> Sparkline:
+    """Shares from 0 to 1 over slots (weeks), 0 at the bottom and 1 at the top."""
+    if len(values) != len(labels):
+        raise ValueError("each value needs a label")
+    pad = 3.0
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    bottom, top = height - pad, pad
+    points, segments, run = [], [], []
+    for i, (value, label) in enumerate(zip(values, labels, strict=True)):
+        if value is None:
+            if run:
+                segments.append(run)
+            run = []
+            continue
+        share = min(max(value, 0.0), 1.0)
+        # A single slot sits in the middle rather than on the left edge.
+        x = _r(width / 2 if len(values) == 1 else pad + i * step)
+        point = SparkPoint(x=x, y=_r(bottom - (bottom - top) * share), value=value, label=label)
+        points.append(point)
+        run.append(point)
+    if run:
+        segments.append(run)
+    return Sparkline(
+        width=width,
+        height=height,
+        segments=tuple(" ".join(f"{p.x},{p.y}" for p in seg) for seg in segments),
+        points=tuple(points),
+        baseline=_r(bottom),
+    )
+
+
+# Colour bands of a heatmap cell, lowest first; the page prints the number in every cell too.
+HEAT_BANDS = (0.2, 0.4, 0.6, 0.8)
+
+
+def heat_band(share: float | None) -> int | None:
+    """Which of five bands (0 lowest … 4 highest) a share from 0 to 1 falls in; None for none."""
+    if share is None:
+        return None
+    return sum(share >= edge for edge in HEAT_BANDS)

@@ -11,6 +11,7 @@ from quizzes.views import (
     home,
     interchange,
     progress,
+    reports,
     study,
     teaching,
 )
@@ -93,6 +94,19 @@ urlpatterns = [
         teaching.extension_delete,
         name="extension_delete",
     ),
+    # Class reports (quizzes/views/reports.py); each table also as ?format=csv.
+    path("classes/<int:classroom_id>/reports/", reports.report_class, name="report_class"),
+    path(
+        "classes/<int:classroom_id>/quizzes/<int:quiz_id>/report/",
+        reports.report_quiz,
+        name="report_quiz",
+    ),
+    path(
+        "classes/<int:classroom_id>/reports/mastery/",
+        reports.report_mastery,
+        name="report_mastery",
+    ),
+    path("classes/<int:classroom_id>/reports/myths/", reports.report_myths, name="report_myths"),
     path(
         "assignments/<int:assignment_id>/",
         attempts.assignment_detail,
