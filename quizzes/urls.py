@@ -7,6 +7,7 @@ from quizzes.views import (
     attempts,
     authoring,
     classes,
+    fitting,
     health,
     home,
     interchange,
@@ -93,6 +94,21 @@ urlpatterns = [
         "<int:student_id>/delete/",
         teaching.extension_delete,
         name="extension_delete",
+    ),
+    # The class's memory model: fit FSRS's parameters to its reviews (quizzes/views/fitting.py).
+    path("classes/<int:classroom_id>/memory/fit/", fitting.class_fit_start, name="class_fit_start"),
+    path(
+        "classes/<int:classroom_id>/memory/fits/<int:fit_id>/",
+        fitting.class_fit,
+        name="class_fit",
+    ),
+    path(
+        "classes/<int:classroom_id>/memory/fits/<int:fit_id>/status/",
+        fitting.class_fit_status,
+        name="class_fit_status",
+    ),
+    path(
+        "classes/<int:classroom_id>/memory/reset/", fitting.class_fit_reset, name="class_fit_reset"
     ),
     # Class reports (quizzes/views/reports.py); each table also as ?format=csv.
     path("classes/<int:classroom_id>/reports/", reports.report_class, name="report_class"),

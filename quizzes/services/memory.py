@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from quizzes import presentation, scheduling, studying
+from quizzes import optimizing, presentation, scheduling, studying
 from quizzes.grading import Grade, InvalidResponse, grade
 from quizzes.grading import Outcome as GradeOutcome
 from quizzes.models import CardState, Classroom, Option, Question, QuestionVersion, ReviewLog, User
@@ -81,8 +81,10 @@ def policy_for_classes(
 ) -> scheduling.Policy:
     """One policy for a student in several classes: the highest desired retention, and the
     earliest exam still ahead (every card must be back before the first exam). A student's own
-    exam date, when set and still ahead, wins over the classes' (a resit, another session)."""
+    exam date, when set and still ahead, wins over the classes' (a resit, another session).
+    Memory-model parameters: see `class_parameters`."""
     classrooms = list(classrooms)
+    parameters = class_parameters(classrooms)
     retention = max((float(c.desired_retention) for c in classrooms), default=None)
     today = now.astimezone(UTC).date() if now is not None else None
 
@@ -94,8 +96,27 @@ def policy_for_classes(
         exam_day = min((c.exam_date for c in classrooms if ahead(c.exam_date)), default=None)
     exam_at = datetime.combine(exam_day, time(0, 0), tzinfo=UTC) if exam_day else None
     if retention is None:
-        return scheduling.Policy(exam_at=exam_at)
-    return scheduling.Policy(desired_retention=retention, exam_at=exam_at)
+        return scheduling.Policy(exam_at=exam_at, parameters=parameters)
+    return scheduling.Policy(desired_retention=retention, exam_at=exam_at, parameters=parameters)
+
+
+def class_parameters(classrooms: Iterable[Classroom]) -> tuple[float, ...] | None:
+    """The FSRS parameters for a student in these classes; None for FSRS-6's defaults.
+
+    A class's fitted parameters describe how its students remember, this student included, so
+    a class on the defaults (never fitted) does not outvote one that was fitted. When two
+    fitted classes disagree, neither describes this student better, and the defaults apply.
+    Parameters that fail the checks (edited by hand in the admin) count as the defaults.
+    """
+    fitted = set()
+    for classroom in classrooms:
+        if classroom.fsrs_parameters is None:
+            continue
+        try:
+            fitted.add(optimizing.valid_parameters(classroom.fsrs_parameters))
+        except ValueError:
+            continue
+    return fitted.pop() if len(fitted) == 1 else None
 
 
 def memory_of(card: CardState) -> scheduling.Memory:

@@ -26,6 +26,7 @@ from quizzes.forms.teaching import (
 )
 from quizzes.models import Assignment, Classroom, Enrollment, Extension, User
 from quizzes.selectors import classes as selectors
+from quizzes.selectors.fitting import class_fit_panel
 from quizzes.services import classes as services
 from quizzes.services.attempts import window_for
 from quizzes.services.classes import ClassChangeRefused
@@ -191,6 +192,7 @@ def _render_class(request, classroom, *, student_form=None, instructor_form=None
             and classroom.join_code_expires_at <= timezone.now(),
             "student_form": student_form or _student_form(),
             "instructor_form": instructor_form or _instructor_form(),
+            "memory": class_fit_panel(classroom),
         },
     )
 
