@@ -34,6 +34,12 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # Share of the marks earned, 0..1; set once, when the attempt is submitted or closed.
     fraction = models.DecimalField(max_digits=6, decimal_places=5, null=True, blank=True)
+    # Σ points × fraction and Σ points over the answers, exact; set with `fraction`. The quiz
+    # report needs every attempt's total to find each answer's rest-of-test mark, and reading it
+    # here spares it a pass over all the answers. Null until closed, and on attempts written
+    # without the attempt services (bulk loads): the report sums the answers for those.
+    marks = models.DecimalField(max_digits=14, decimal_places=7, null=True, blank=True)
+    max_marks = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     # Bumped by every save; a save that names an older revision came from a stale tab.
     revision = models.PositiveIntegerField(default=0)
 
@@ -54,6 +60,11 @@ class Attempt(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(state__in=AttemptState.values), name="attempt_state_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(marks__isnull=True, max_marks__isnull=True)
+                | Q(marks__gte=0, max_marks__gte=F("marks")),
+                name="attempt_marks_within_max",
             ),
             models.CheckConstraint(
                 condition=Q(state="in_progress")

@@ -35,21 +35,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
+    Expression,
     ExpressionWrapper,
     F,
-    FloatField,
+    IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 
 from quizzes import statistics as st
 from quizzes.models import Answer, AnswerChoice, Attempt, Classroom, Option, QuestionVersion, Quiz
@@ -190,11 +192,14 @@ class QuizReport:
     questions: tuple[ItemStats, ...] = field(default_factory=tuple)
 
 
-def counted_attempts(*, quiz: Quiz, classroom: Classroom | None = None) -> QuerySet[Attempt]:
-    """The attempts the report uses, as a QuerySet to filter by (see the module docstring)."""
-    closed = Attempt.objects.filter(quiz=quiz, state__in=CLOSED_STATES)
+def _counted(*, quiz: Quiz, classroom: Classroom | None, via: str = "") -> Q:
+    """The counted attempts (see the module docstring) as a filter along `via`, the path from
+    the model queried to Attempt ("" from Attempt, "attempt__" from Answer). The answer sums
+    filter the closed attempts through the join they need for the stored marks anyway, so
+    they read the attempts once, as the bare aggregate over the same answers does."""
+    closed = Q(**{f"{via}quiz": quiz, f"{via}state__in": CLOSED_STATES})
     if classroom is not None:
-        closed = closed.filter(assignment__classroom=classroom)
+        closed &= Q(**{f"{via}assignment__classroom": classroom})
     method = quiz.grading_method
     if method == GradingMethod.AVERAGE:
         return closed
@@ -203,72 +208,104 @@ def counted_attempts(*, quiz: Quiz, classroom: Classroom | None = None) -> Query
         GradingMethod.FIRST: [F("number").asc()],
         GradingMethod.LAST: [F("number").desc()],
     }[method]
-    ranked = closed.annotate(
-        rank=Window(RowNumber(), partition_by=[F("student_id")], order_by=order)
-    ).filter(rank=1)
-    return Attempt.objects.filter(pk__in=ranked.values("pk"))
+    ranked = (
+        Attempt.objects.filter(Q(quiz=quiz, state__in=CLOSED_STATES))
+        .filter(*([Q(assignment__classroom=classroom)] if classroom is not None else []))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("student_id")], order_by=order))
+        .filter(rank=1)
+    )
+    return Q(**{f"{via}pk__in": ranked.values("pk")})
 
 
-def _as_float(expression) -> Cast:
-    return Cast(expression, FloatField())
+def counted_attempts(*, quiz: Quiz, classroom: Classroom | None = None) -> QuerySet[Attempt]:
+    """The attempts the report uses, as a QuerySet to filter by (see the module docstring)."""
+    return Attempt.objects.filter(_counted(quiz=quiz, classroom=classroom))
 
 
-def _mark() -> ExpressionWrapper:
-    # Exact decimal arithmetic: equal marks group together, with no float rounding to split them.
+MARK = DecimalField(max_digits=14, decimal_places=7)
+
+
+def _mark(via: str = "") -> ExpressionWrapper:
+    """An answer's mark, points × fraction, along `via` (the path to Answer). Exact decimals:
+    equal marks group together, with no float rounding to split them."""
     return ExpressionWrapper(
-        F("points") * Coalesce(F("fraction"), Value(Decimal(0))),
-        output_field=DecimalField(max_digits=14, decimal_places=7),
+        F(f"{via}points") * Coalesce(F(f"{via}fraction"), Value(Decimal(0))), output_field=MARK
     )
 
 
-def _answer_sql(counted: QuerySet[Attempt]) -> tuple[tuple[str, tuple], tuple[str, tuple]]:
-    """SQL for the counted answers (id, attempt, version, question, points, mark) and for
-    each counted attempt's total mark."""
-    answers = Answer.objects.filter(attempt__in=counted.values("pk")).order_by()
-    rows = answers.annotate(
-        aid=F("pk"),
-        att=F("attempt_id"),
-        v=F("question_version_id"),
-        q=F("question_version__question_id"),
-        pts=F("points"),
-        x=_mark(),
-    ).values("aid", "att", "v", "q", "pts", "x")
-    totals = (
-        answers.annotate(att=F("attempt_id"))
-        .values("att")
-        .annotate(t=Sum(_mark()))
-        .values("att", "t")
+def _total_marks(via: str, attempt_id: str, *, stored: bool) -> Expression:
+    """The attempt's total mark along `via` (the path to Attempt). Attempts closed by the
+    attempt services store it. Attempts written without them (bulk loads) have none; only when
+    the report finds such attempts does it sum their answers instead, in a subquery per
+    attempt. Never by default: PostgreSQL costs that subquery as if it ran for every answer,
+    and the inflated estimate alone made it JIT-compile the query, which cost more than the
+    query itself (see bench/results/reports.md)."""
+    if stored:
+        return F(f"{via}marks")
+    summed = (
+        Answer.objects.filter(attempt_id=OuterRef(attempt_id))
+        .order_by()
+        .values("attempt_id")
+        .annotate(total=Sum(_mark()))
+        .values("total")
     )
-    return rows.query.sql_with_params(), totals.query.sql_with_params()
+    return Coalesce(F(f"{via}marks"), Subquery(summed), output_field=MARK)
 
 
-# One query over the counted answers, returning three kinds of rows:
-# 0: the joint histogram of (item mark x, rest-of-test mark y) per question version, with the
-#    points on offer; every item sum and the sorted pairing follow from it exactly;
-# 1: per option, how many answers chose it and the sum of their rest-of-test marks;
-# 2: the histogram of the attempts' total marks, for the variance of the total.
-# Marks are sums of a few fractions, so these are tens to hundreds of rows, never more than
-# the answers themselves.
-REPORT_SUMS_SQL = """
-WITH tot AS ({totals}),
-s AS (
-    SELECT a.aid, a.v, a.q, a.pts, a.x, tot.t - a.x AS y
-    FROM ({answers}) a JOIN tot ON tot.att = a.att
-)
-SELECT 0, v, q, x, y, COUNT(*), SUM(pts) FROM s GROUP BY v, q, x, y
-UNION ALL
-SELECT 1, c.option_id, NULL, NULL, NULL, COUNT(*), SUM(s.y)
-FROM {choice_table} c JOIN s ON s.aid = c.answer_id
-GROUP BY c.option_id
-UNION ALL
-SELECT 2, NULL, NULL, t, NULL, COUNT(*), NULL FROM tot GROUP BY t
-"""
+def _score_rows(counted: Q) -> list[tuple]:
+    """How many counted attempts had each (fraction, stored total mark, marks on offer)."""
+    return list(
+        Attempt.objects.filter(counted)
+        .order_by()
+        .values_list("fraction", "marks", "max_marks")
+        .annotate(count=Count("pk"))
+    )
 
 
-def _fetch(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _answer_rows(counted: Q, *, stored: bool, unstored_totals: Q | None) -> list[tuple]:
+    """The joint histogram of the counted answers: how many answers to each question version
+    had each (points, fraction) in an attempt with each total mark. The item mark x and the
+    rest-of-test mark y follow exactly in Python; grouping by these stored columns rather than
+    by computed marks spares the database decimal arithmetic on every answer.
+
+    With `unstored_totals`, rows with no version follow: how many of those attempts summed to
+    each total mark (None for an attempt without answers)."""
+    rows = (
+        Answer.objects.filter(counted)
+        .order_by()
+        .annotate(total=_total_marks("attempt__", "attempt_id", stored=stored))
+        .values_list("question_version_id", "points", "fraction", "total")
+        .annotate(count=Count("pk"))
+    )
+    if unstored_totals is not None:
+        totals = (
+            Attempt.objects.filter(unstored_totals)
+            .order_by()
+            .annotate(
+                v=Value(None, output_field=IntegerField()),
+                p=Value(None, output_field=MARK),
+                f=Value(None, output_field=MARK),
+                total=_total_marks("", "pk", stored=False),
+            )
+            .values_list("v", "p", "f", "total")
+            .annotate(count=Count("pk"))
+        )
+        rows = rows.union(totals, all=True)
+    return list(rows)
+
+
+def _option_rows(counted: Q, *, stored: bool) -> list[tuple]:
+    """Per option: how many counted answers chose it, and the sum of their rest-of-test marks."""
+    rest = ExpressionWrapper(
+        _total_marks("answer__attempt__", "answer__attempt_id", stored=stored) - _mark("answer__"),
+        output_field=MARK,
+    )
+    return list(
+        AnswerChoice.objects.filter(counted)
+        .order_by()
+        .values_list("option_id")
+        .annotate(chosen=Count("pk"), rest=Sum(rest))
+    )
 
 
 @dataclass
@@ -286,9 +323,9 @@ class _Group:
 
 def quiz_report(*, quiz: Quiz, classroom: Classroom | None = None) -> QuizReport:
     """Moodle's quiz statistics for one quiz, optionally only one class's attempts."""
-    counted = counted_attempts(quiz=quiz, classroom=classroom)
-    test_sums = _attempt_sums(counted)
-    n = test_sums["n"] or 0
+    scores = _score_rows(_counted(quiz=quiz, classroom=classroom))
+    test_sums = _attempt_sums(scores)
+    n = test_sums["n"]
     report = {
         "quiz": quiz,
         "classroom": classroom,
@@ -297,68 +334,87 @@ def quiz_report(*, quiz: Quiz, classroom: Classroom | None = None) -> QuizReport
     }
     if n == 0:
         return QuizReport(test=_test_statistics(test_sums, None, None, 0.0, 0.0), **report)
-    median = _median(counted, n)
-    (answers_sql, answers_params), (totals_sql, totals_params) = _answer_sql(counted)
-    choice_table = connection.ops.quote_name(AnswerChoice._meta.db_table)
-    sql = REPORT_SUMS_SQL.format(totals=totals_sql, answers=answers_sql, choice_table=choice_table)
-    # The CTE `tot` comes first in the text, then the answers; their parameters follow suit.
-    rows = _fetch(sql, (*totals_params, *answers_params))
-    per_version: dict[int, _Group] = {}
-    chosen: dict[int, tuple[int, float]] = {}
-    totals: list[st.Cell] = []
-    for kind, key, question_id, x, y, count, extra in rows:
-        if kind == 0:
-            group = per_version.setdefault(key, _Group(question_id))
-            group.cells.append(st.Cell(float(x), float(y), int(count)))
-            group.points += st.to_float(extra)
-        elif kind == 1:
-            chosen[key] = (int(count), st.to_float(extra))
-        else:
-            totals.append(st.Cell(float(x), 0.0, int(count)))
+    stored = all(marks is not None for _, marks, _, _ in scores)
+    # Only attempts with answers have a total (an attempt at a quiz of no questions has none).
+    totals = [
+        st.Cell(float(marks), 0.0, count)
+        for _, marks, most, count in scores
+        if marks is not None and most
+    ]
+    unstored = None
+    if not stored:
+        unstored = _counted(quiz=quiz, classroom=classroom) & Q(marks__isnull=True)
+    cells: dict[int, dict[tuple[Decimal, Decimal], int]] = defaultdict(lambda: defaultdict(int))
+    points: dict[int, Decimal] = defaultdict(Decimal)
+    for version_id, answer_points, fraction, total, count in _answer_rows(
+        _counted(quiz=quiz, classroom=classroom, via="attempt__"),
+        stored=stored,
+        unstored_totals=unstored,
+    ):
+        if version_id is None:
+            if total is not None:
+                totals.append(st.Cell(float(total), 0.0, count))
+            continue
+        x = answer_points * (fraction or 0)
+        cells[version_id][x, total - x] += count
+        points[version_id] += answer_points * count
+    chosen = {
+        option_id: (count, st.to_float(rest))
+        for option_id, count, rest in _option_rows(
+            _counted(quiz=quiz, classroom=classroom, via="answer__attempt__"), stored=stored
+        )
+    }
     versions = {
         v.pk: v
-        for v in QuestionVersion.objects.filter(pk__in=list(per_version))
+        for v in QuestionVersion.objects.filter(pk__in=list(cells))
         .select_related("question__bank")
         .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("position")))
     }
+    per_version = {
+        version_id: _Group(
+            versions[version_id].question_id,
+            [st.Cell(float(x), float(y), count) for (x, y), count in histogram.items()],
+            float(points[version_id]),
+        )
+        for version_id, histogram in cells.items()
+    }
     questions, items_per_attempt, sum_item_variance = _items(per_version, versions, chosen, n)
     total_variance = st.sums_from_cells(totals).var_x
+    median = _median(scores, n)
     test = _test_statistics(test_sums, median, total_variance, items_per_attempt, sum_item_variance)
     return QuizReport(test=test, questions=questions, **report)
 
 
-def _attempt_sums(counted: QuerySet[Attempt]) -> dict:
-    score = _as_float("fraction") * Value(100.0)
-    bins = {}
-    for k in range(HISTOGRAM_BINS):
-        within = Q(fraction__gte=Decimal(k) / HISTOGRAM_BINS)
-        if k < HISTOGRAM_BINS - 1:
-            within &= Q(fraction__lt=Decimal(k + 1) / HISTOGRAM_BINS)
-        bins[f"bin{k}"] = Count("pk", filter=within)
-    return (
-        Attempt.objects.filter(pk__in=counted.values("pk"))
-        .order_by()
-        .annotate(score=score)
-        .aggregate(
-            n=Count("pk"),
-            s1=Sum("score"),
-            s2=Sum(F("score") * F("score")),
-            s3=Sum(F("score") * F("score") * F("score")),
-            s4=Sum(F("score") * F("score") * F("score") * F("score")),
-            **bins,
-        )
-    )
+def _attempt_sums(scores: list[tuple]) -> dict:
+    """Count, power sums of the score (percent) and the histogram, from the score rows."""
+    sums = {"n": 0, "s1": 0.0, "s2": 0.0, "s3": 0.0, "s4": 0.0}
+    sums |= {f"bin{k}": 0 for k in range(HISTOGRAM_BINS)}
+    for fraction, _, _, count in scores:
+        score = float(fraction) * 100.0
+        sums["n"] += count
+        sums["s1"] += count * score
+        sums["s2"] += count * score**2
+        sums["s3"] += count * score**3
+        sums["s4"] += count * score**4
+        # Exact decimal bounds: a score of exactly 30 % lies in the 30–40 % bin.
+        k = min(int(fraction * HISTOGRAM_BINS), HISTOGRAM_BINS - 1)
+        sums[f"bin{k}"] += count
+    return sums
 
 
-def _median(counted: QuerySet[Attempt], n: int) -> float:
+def _median(scores: list[tuple], n: int) -> float:
     """The middle score, or the mean of the two middle ones, in percent (as Moodle)."""
-    offset, limit = (n // 2 - 1, 2) if n % 2 == 0 else (n // 2, 1)
-    middle = (
-        Attempt.objects.filter(pk__in=counted.values("pk"))
-        .order_by("fraction", "pk")
-        .values_list("fraction", flat=True)[offset : offset + limit]
-    )
-    values = [float(v) * 100 for v in middle]
+    by_fraction: dict[Decimal, int] = defaultdict(int)
+    for fraction, _, _, count in scores:
+        by_fraction[fraction] += count
+    middle = [n // 2 - 1, n // 2] if n % 2 == 0 else [n // 2]
+    values = []
+    seen = 0
+    for fraction in sorted(by_fraction):
+        seen += by_fraction[fraction]
+        while middle and middle[0] < seen:
+            values.append(float(fraction) * 100)
+            middle.pop(0)
     return sum(values) / len(values)
 
 

@@ -460,6 +460,9 @@ def _close(attempt: Attempt, *, now: datetime, state: str) -> None:
     attempt.fraction = (
         (earned / total_points).quantize(Decimal("0.00001")) if total_points else Decimal(0)
     )
+    # Grades come quantised to the answer's five places, so these are the stored answers' sums.
+    attempt.marks = earned
+    attempt.max_marks = total_points
     attempt.state = state
     # The submission time never runs past the deadline's grace: late work is not credited time.
     if attempt.deadline_at is not None:
@@ -467,7 +470,9 @@ def _close(attempt: Attempt, *, now: datetime, state: str) -> None:
     else:
         attempt.submitted_at = now
     attempt.revision += 1
-    attempt.save(update_fields=["fraction", "state", "submitted_at", "revision"])
+    attempt.save(
+        update_fields=["fraction", "marks", "max_marks", "state", "submitted_at", "revision"]
+    )
     student = attempt.student
     # The same rules as the study page, so a card follows one schedule whatever reviewed it.
     policy = policy_for_classes(
