@@ -183,7 +183,8 @@ def _attempts(users, quiz, assignment, items, per_student, rng, chunk) -> tuple[
                 option = item.option_ids[0] if right else _wrong_option(item, rng)
                 marks.append((item, right, option))
             started = STARTED + timedelta(days=number, seconds=rng.randrange(3600))
-            score = Decimal(sum(r for _, r, _ in marks)) / len(items)
+            earned = Decimal(sum(r for _, r, _ in marks))
+            score = earned / len(items)
             attempt = Attempt(
                 student=user,
                 quiz=quiz,
@@ -193,6 +194,9 @@ def _attempts(users, quiz, assignment, items, per_student, rng, chunk) -> tuple[
                 started_at=started,
                 submitted_at=started + timedelta(minutes=15),
                 fraction=score.quantize(Decimal("0.00001")),
+                # As the attempt services store them when they close an attempt (1 point each).
+                marks=earned,
+                max_marks=Decimal(len(items)),
             )
             plans.append((attempt, marks))
     Attempt.objects.bulk_create((a for a, _ in plans), batch_size=chunk)
