@@ -164,12 +164,26 @@ def bar_chart(
 # --- class reports -------------------------------------------------------------------------------
 
 
-def edge_labels(chart: ColumnChart, labels: dict[int, str]) -> tuple[AxisLabel, ...]:
+@dataclass(frozen=True)
+class EdgeLabel:
+    x: float
+    label: str
+    # SVG text-anchor: the outer edges' labels lean inwards so they stay inside the viewBox.
+    anchor: str
+
+
+def edge_labels(chart: ColumnChart, labels: dict[int, str]) -> tuple[EdgeLabel, ...]:
     """Labels on the boundaries between bars (index 0 is the left edge, len(bars) the right),
     for histograms whose bins are ranges: "0", "20" … "100" under the edges, not the bars."""
-    slot = (chart.right - chart.left) / max(len(chart.bars), 1)
+    count = max(len(chart.bars), 1)
+    slot = (chart.right - chart.left) / count
     return tuple(
-        AxisLabel(x=_r(chart.left + i * slot), label=text) for i, text in sorted(labels.items())
+        EdgeLabel(
+            x=_r(chart.left + i * slot),
+            label=text,
+            anchor="end" if i == count else "middle",
+        )
+        for i, text in sorted(labels.items())
     )
 
 
