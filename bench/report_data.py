@@ -222,3 +222,72 @@ def _attempts(users, quiz, assignment, items, per_student, rng, chunk) -> tuple[
         batch_size=chunk,
     )
     return len(plans), len(answers)
+
+
+def add_memory(scenario: Scenario, *, reviews_per_card: int = 5, seed: int = 2026, chunk=5000):
+    """Give every student of the class a card on each quiz question, with `reviews_per_card`
+    review-log rows each, for the class reports (dashboard, mastery) to read. Returns the number
+    of (cards, reviews) written.
+
+    Cards are in the review phase at varied strengths: stability LogNormal(ln 10, 0.8) days, last
+    reviewed 0–20 days before `STARTED + 12 days` (the benchmark's "now"), due from 10 days before
+    to 20 days after it; one card in 25 is a leech and one review in 8 a lapse.
+    """
+    from quizzes.models import CardState, ReviewLog
+
+    rng = random.Random(seed)
+    now = STARTED + timedelta(days=12)
+    question_ids = list(
+        QuizItem.objects.filter(quiz=scenario.quiz)
+        .order_by("position")
+        .values_list("question_id", "question__current_version_id")
+    )
+    student_ids = list(
+        User.objects.filter(enrollments__classroom=scenario.classroom)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    per_chunk = max(1, chunk // max(len(question_ids) * reviews_per_card, 1))
+    cards = reviews = 0
+    for start in range(0, len(student_ids), per_chunk):
+        with transaction.atomic():
+            made = CardState.objects.bulk_create(
+                (
+                    CardState(
+                        student_id=student_id,
+                        question_id=question_id,
+                        phase="review",
+                        stability=math.exp(rng.gauss(math.log(10), 0.8)),
+                        difficulty=rng.uniform(3, 8),
+                        last_review=now - timedelta(hours=rng.randrange(20 * 24)),
+                        due=now + timedelta(hours=rng.randrange(-10 * 24, 20 * 24)),
+                        reps=reviews_per_card,
+                        is_leech=rng.random() < 1 / 25,
+                    )
+                    for student_id in student_ids[start : start + per_chunk]
+                    for question_id, _ in question_ids
+                ),
+                batch_size=chunk,
+            )
+            versions = dict(question_ids)
+            ReviewLog.objects.bulk_create(
+                (
+                    ReviewLog(
+                        card=card,
+                        question_version_id=versions[card.question_id],
+                        rating=1 if rng.random() < 1 / 8 else 3,
+                        source="flashcard",
+                        reviewed_at=card.last_review - timedelta(days=3 * k),
+                        phase_before="review",
+                        stability_after=card.stability,
+                        difficulty_after=card.difficulty,
+                        due_after=card.due,
+                    )
+                    for card in made
+                    for k in range(reviews_per_card)
+                ),
+                batch_size=chunk,
+            )
+        cards += len(made)
+        reviews += len(made) * reviews_per_card
+    return cards, reviews

@@ -12,6 +12,11 @@ warm-up run each, `quiz_report` and the bare aggregate over the same answers
 and reports the median of the repeats, their ratio, the queries per report and the peak Python
 memory of one report (tracemalloc). The quiz grades the average, so every attempt counts and the
 report reads every answer. Writes bench/results/reports.md unless `--output -`.
+
+`--class-reports` times the class dashboard, topic mastery and myth reports
+(quizzes/selectors/class_reports.py) the same way, on the same kind of class with cards and
+reviews added, against bare GROUP BY aggregates over the rows each reads, and replaces only
+their section of the results file (`make bench-reports BENCH_ARGS=--class-reports`).
 """
 
 import argparse
@@ -21,6 +26,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from datetime import timedelta
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results" / "reports.md"
@@ -141,6 +147,168 @@ def measure(students: int, per_student: int, repeat: int, seed: int) -> dict:
     }
 
 
+# --- class reports: dashboard, topic mastery, myths ---------------------------------------------
+
+CLASS_SIZES = [(30, 2), (1000, 10)]
+CLASS_SECTION = "## Class reports: dashboard, topic mastery, myths"
+CLASS_END = "<!-- end of class reports -->"
+
+
+def class_bare_queries() -> dict[str, list[str]]:
+    """Per report, the bare GROUP BY aggregates over the same rows it reads (one pass each)."""
+    from quizzes.models import (
+        Answer,
+        AnswerChoice,
+        Assignment,
+        Attempt,
+        CardState,
+        Enrollment,
+        Option,
+        ReviewLog,
+    )
+
+    t = {
+        m.__name__: m._meta.db_table
+        for m in (
+            Answer,
+            AnswerChoice,
+            Assignment,
+            Attempt,
+            CardState,
+            Enrollment,
+            Option,
+            ReviewLog,
+        )
+    }
+    attempts = (
+        f"SELECT t.student_id, COUNT(*), MAX(t.fraction) FROM {t['Attempt']} t "
+        f"JOIN {t['Assignment']} a ON a.id = t.assignment_id WHERE a.classroom_id = %s GROUP BY 1"
+    )
+    cards = (
+        f"SELECT c.student_id, COUNT(*), SUM(c.stability) FROM {t['CardState']} c "
+        f"JOIN {t['Enrollment']} e ON e.student_id = c.student_id WHERE e.classroom_id = %s "
+        "GROUP BY 1"
+    )
+    reviews = (
+        f"SELECT c.student_id, COUNT(*), MAX(r.reviewed_at) FROM {t['ReviewLog']} r "
+        f"JOIN {t['CardState']} c ON c.id = r.card_id "
+        f"JOIN {t['Enrollment']} e ON e.student_id = c.student_id WHERE e.classroom_id = %s "
+        "GROUP BY 1"
+    )
+    answers = (
+        f"SELECT t.student_id, COUNT(*), AVG(n.fraction) FROM {t['Answer']} n "
+        f"JOIN {t['Attempt']} t ON t.id = n.attempt_id "
+        f"JOIN {t['Assignment']} a ON a.id = t.assignment_id WHERE a.classroom_id = %s GROUP BY 1"
+    )
+    myths = (
+        f"SELECT c.option_id, COUNT(*) FROM {t['AnswerChoice']} c "
+        f"JOIN {t['Option']} o ON o.id = c.option_id AND o.is_myth "
+        f"JOIN {t['Answer']} n ON n.id = c.answer_id "
+        f"JOIN {t['Attempt']} t ON t.id = n.attempt_id "
+        f"JOIN {t['Assignment']} a ON a.id = t.assignment_id WHERE a.classroom_id = %s GROUP BY 1"
+    )
+    return {
+        "dashboard": [attempts, cards, reviews],
+        "mastery": [cards, answers],
+        "myths": [answers, myths],
+    }
+
+
+def run_bare(sqls: list[str], classroom_id: int) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql in sqls:
+            cursor.execute(sql, [classroom_id])
+            cursor.fetchall()
+
+
+def measure_class(students: int, per_student: int, repeat: int, seed: int) -> list[dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.report_data import STARTED, add_memory, build_class
+    from quizzes.selectors import class_reports
+
+    start = time.perf_counter()
+    scenario = build_class(
+        students=students, attempts_per_student=per_student, seed=seed, label=f"cls-{seed}"
+    )
+    cards, reviews = add_memory(scenario, seed=seed)
+    load = time.perf_counter() - start
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    classroom = scenario.classroom
+    now = STARTED + timedelta(days=12)
+    reports = {
+        "dashboard": lambda: class_reports.class_dashboard(classroom, now),
+        "mastery": lambda: class_reports.mastery_report(classroom, now),
+        "myths": lambda: class_reports.myth_report(classroom, now),
+    }
+    bare = class_bare_queries()
+    rows = []
+    for name, report in reports.items():
+        report_s = timed(report, repeat)
+        bare_s = timed(lambda name=name: run_bare(bare[name], classroom.pk), repeat)
+        with CaptureQueriesContext(connection) as queries:
+            result = report()
+        tracemalloc.start()
+        report()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        size = {
+            "dashboard": lambda r: len(r.students),
+            "mastery": lambda r: len(r.rows),
+            "myths": lambda r: len(r.myths),
+        }[name](result)
+        rows.append(
+            {
+                "report": name,
+                "students": students,
+                "attempts": scenario.attempts,
+                "answers": scenario.answers,
+                "cards": cards,
+                "reviews": reviews,
+                "load_s": load,
+                "report_s": report_s,
+                "bare_s": bare_s,
+                "ratio": report_s / bare_s,
+                "queries": len(queries),
+                "bare_queries": len(bare[name]),
+                "peak_kib": peak / 1024,
+                "rows": size,
+            }
+        )
+    return rows
+
+
+def class_table(rows: list[dict]) -> str:
+    lines = [
+        "| report | students | attempts | answers | cards | reviews | report (ms) "
+        "| bare aggregates (ms) | ratio | queries (bare) | peak Python memory (KiB) | rows shown |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['report']} | {r['students']:,} | {r['attempts']:,} | {r['answers']:,} "
+            f"| {r['cards']:,} | {r['reviews']:,} | {r['report_s'] * 1000:.1f} "
+            f"| {r['bare_s'] * 1000:.1f} | {r['ratio']:.2f} | {r['queries']} ({r['bare_queries']}) "
+            f"| {r['peak_kib']:.0f} | {r['rows']:,} |"
+        )
+    return "\n".join(lines)
+
+
+def replace_section(text: str, section: str) -> str:
+    """`text` with the class-reports section replaced by `section` (added at the end if absent);
+    everything else in the file is kept as it is."""
+    if CLASS_SECTION in text and CLASS_END in text:
+        before = text[: text.index(CLASS_SECTION)]
+        after = text[text.index(CLASS_END) + len(CLASS_END) :]
+        return before + section + after
+    return text.rstrip("\n") + "\n\n" + section + "\n"
+
+
 def table(rows: list[dict]) -> str:
     lines = [
         "| students | attempts | answers | report (ms) | of which Python CPU (ms) "
@@ -165,8 +333,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--output", default=str(RESULTS), help="'-' to write no file")
+    parser.add_argument(
+        "--class-reports",
+        action="store_true",
+        help="time the class dashboard, mastery and myth reports instead, and update their "
+        "section of the results file (keeping the rest)",
+    )
     args = parser.parse_args(argv)
     database, drop = setup_database()
+    if args.class_reports:
+        return main_class(args, database, drop)
     sizes = SIZES + ([HUGE] if args.huge else [])
     rows = []
     try:
@@ -194,6 +370,44 @@ def main(argv: list[str]) -> int:
             f"students: within {TARGET_RATIO:g}x the bare aggregate, at most {TARGET_QUERIES} "
             "queries.\n\n" + body + "\n"
         )
+    return 0
+
+
+def main_class(args, database: str, drop) -> int:
+    rows = []
+    try:
+        for students, per_student in CLASS_SIZES:
+            found = measure_class(students, per_student, args.repeat, args.seed + students)
+            rows += found
+            for r in found:
+                print(
+                    f"{r['report']} at {students} students: {r['report_s'] * 1000:.1f} ms, "
+                    f"bare {r['bare_s'] * 1000:.1f} ms, ratio {r['ratio']:.2f}, "
+                    f"{r['queries']} queries",
+                    file=sys.stderr,
+                )
+    finally:
+        drop()
+    body = class_table(rows)
+    print(body)
+    if args.output != "-":
+        section = (
+            f"{CLASS_SECTION}\n\n"
+            "`.venv/bin/python -m bench.reports --class-reports` (data: `build_class` plus "
+            "`add_memory` in bench/report_data.py: every student holds a review-phase card on each "
+            "of the 20 questions, with 5 reviews each). "
+            f"Database: {database}; {os.cpu_count()} CPUs, load average "
+            f"{os.getloadavg()[0]:.1f} at the end. Median of {args.repeat} runs after a warm-up. "
+            "Each selector is timed alone (no template), against the bare GROUP BY aggregates "
+            "over the same rows (dashboard: attempts, cards and reviews per student; mastery: "
+            "cards and answers per student; myths: answers per student and myth choices per "
+            "option), run back to back. Targets: at most 15 queries, the same at every size.\n\n"
+            + body
+            + "\n\n"
+            + CLASS_END
+        )
+        path = Path(args.output)
+        path.write_text(replace_section(path.read_text() if path.exists() else "", section))
     return 0
 
 
