@@ -1,12 +1,13 @@
 """The quiz report: Moodle's item analysis of one quiz, computed live by the database.
 
-`quiz_report(quiz=..., classroom=...)` costs five queries whatever the class size: the attempt
-figures (count, power sums of the score, histogram), the median, the answer sums, and the
-question versions with their options. The answer sums are aggregates: per question version the
-joint histogram of (item mark, rest-of-test mark), per option how often it was chosen and the
-rest-of-test marks of those who chose it, and the histogram of total marks. Python then applies
-the formulas of `quizzes.statistics` to those few rows (tens to hundreds: marks are sums of a
-few fractions), never to answer rows.
+`quiz_report(quiz=..., classroom=...)` costs five queries whatever the class size, all of them
+aggregates: how many counted attempts had each (score, total mark), which gives the score
+moments, histogram and median and the variance of the totals; per question version the joint
+histogram of the answers' (points, fraction, their attempt's total mark), from which the item
+mark x and rest-of-test mark y follow exactly; per option how often it was chosen and the sum
+of its choosers' rest-of-test marks; and the question versions with their options. Python then
+applies the formulas of `quizzes.statistics` to those few rows (tens to hundreds: marks are
+sums of a few fractions), never to answer rows.
 
 Which attempts count: closed ones only (submitted, or closed when time ran out), in the class's
 assignment when a class is given, and per student as the quiz's grading method says:
@@ -17,18 +18,16 @@ assignment when a class is given, and per student as the quiz's grading method s
   student are not independent, so read the figures with that in mind.
 
 An item's mark is its points × fraction. The rest of the test is the attempt's total mark minus
-this item's mark; the attempts' totals are one GROUP BY over the counted answers.
+this item's mark. The attempt services store each attempt's total (`Attempt.marks`) when they
+close it, so the answer sums read every answer once, joined to its attempt, much as a bare
+aggregate over the answers does; summing every attempt's answers first was a third pass over
+them (bench/results/reports.md has the timings).
 
 Random draws: attempts may see different questions. Item figures use the attempts that saw the
 item. The coefficient of internal consistency uses P = the mean number of questions per attempt
 and weighs each question's mark variance by the share of attempts that saw it (the expected sum
 of item variances in one attempt); for a fixed quiz this is exactly Moodle's formula. Effective
 weights are only given when every counted attempt saw the same questions.
-
-Why some SQL is written out: the ORM builds the scoped answer rows and the attempts' totals, but
-it cannot join an aggregated set back to rows, which the rest-of-test mark needs. So one outer
-query wraps the ORM's compiled SQL in portable SQL (CTEs, JOIN, GROUP BY, UNION ALL) that
-SQLite and PostgreSQL both run. A correlated subquery would instead cost one lookup per answer.
 """
 
 from collections import defaultdict
