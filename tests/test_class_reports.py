@@ -744,3 +744,30 @@ def test_query_counts_do_not_grow_with_the_class(
             response = client.get(url, query)
         assert response.status_code == 200
         assert expected <= 15
+
+
+def test_quiz_report_shows_each_version_after_an_edit(client, cls):
+    """An edited question gets a row per version, so the instructor sees whether the edit
+    helped, with a link to the question's history."""
+    old = cls.q_a2.current_version
+    new = f.QuestionVersionFactory(question=cls.q_a2, number=2, prompt="Where does psoas arise?")
+    f.OptionFactory(version=new, position=0, text="T12 to L4 vertebrae", fraction=Decimal(1))
+    f.OptionFactory(version=new, position=1, text="The sacrum", fraction=Decimal(0))
+    cls.q_a2.current_version = new
+    cls.q_a2.save(update_fields=["current_version"])
+    sit(cls.cy, cls.a1, [(cls.q_a1, 1), (cls.q_a2, 1)], number=1, started=NOW)
+    client.force_login(cls.instructor)
+    url = reverse("report_quiz", args=[cls.classroom.pk, cls.a1.quiz_id])
+    page = client.get(url).content.decode()
+    assert "All versions" in page and "Version 1" in page and "Version 2" in page
+    assert reverse("question_history", args=[cls.q_a2.pk]) in page
+    rows = read_csv(client.get(url, {"format": "csv"}))
+    header = rows[0]
+    versions = {
+        r[header.index("version")]: r[header.index("facility")]
+        for r in rows[1:]
+        if r[header.index("label")].startswith("anatomy/origin")
+    }
+    # Version 1: Ada and Ben both right; version 2: Cy wrong. Whole question: 2 of 3.
+    assert versions == {"1": "1.0", "2": "0.0", "": "0.666667"}
+    assert old.pk != new.pk
