@@ -4,6 +4,12 @@ Quizzes feed `cards_review` when an attempt closes; the study page reviews one c
 through `flashcard_review` (the student rates their recall) and `study_answer` (the answer is
 graded and the grade becomes the rating). Both refuse a review sent twice: the page sends the
 card's review count (`reps`) it was drawn from, and a count that has moved on is stale.
+
+Every write to a student's cards first locks the student's row (`_cards_lock`). A study review
+locks its own card and then the related cards it buries, and a quiz submission locks all of the
+attempt's cards: without one lock taken first, two of those for one student could each hold a
+card the other needs next, a deadlock that PostgreSQL breaks by failing one of them. One
+student's reviews are one person's clicks, so queuing them costs nothing.
 """
 
 import random
@@ -154,15 +160,17 @@ def cards_review(
         return []
     question_ids = {o.question_version.question_id for o in outcomes}
     with transaction.atomic():
+        _cards_lock(student)
         existing = {
             card.question_id: card
-            for card in CardState.objects.select_for_update().filter(
-                student=student, question_id__in=question_ids
-            )
+            for card in CardState.objects.select_for_update()
+            .filter(student=student, question_id__in=question_ids)
+            # Rows locked in one order, as a second line of defence behind _cards_lock.
+            .order_by("question_id")
         }
         fresh = [
             CardState(student=student, question_id=qid, due=reviewed_at, phase=CardPhase.NEW)
-            for qid in question_ids - existing.keys()
+            for qid in sorted(question_ids - existing.keys())
         ]
         if fresh:
             CardState.objects.bulk_create(fresh, ignore_conflicts=True)
@@ -170,9 +178,9 @@ def cards_review(
             existing.update(
                 {
                     card.question_id: card
-                    for card in CardState.objects.select_for_update().filter(
-                        student=student, question_id__in=[c.question_id for c in fresh]
-                    )
+                    for card in CardState.objects.select_for_update()
+                    .filter(student=student, question_id__in=[c.question_id for c in fresh])
+                    .order_by("question_id")
                 }
             )
         logs = []
@@ -253,7 +261,17 @@ def _deck_version(student: User, question_id: int) -> QuestionVersion:
     return question.current_version
 
 
+def _cards_lock(student: User) -> None:
+    """Lock the student's row until the transaction ends: see the module docstring.
+
+    NO KEY UPDATE, so rows that merely point at the student (a new card, a session, a token)
+    can still be written meanwhile.
+    """
+    list(User.objects.select_for_update(no_key=True).filter(pk=student.pk).values_list("pk"))
+
+
 def _locked_card(student: User, question_id: int, now: datetime) -> CardState:
+    _cards_lock(student)
     # Create the row first, so two first reviews racing for a new card queue on one row lock.
     CardState.objects.bulk_create(
         [CardState(student=student, question_id=question_id, due=now, phase=CardPhase.NEW)],
@@ -412,12 +430,13 @@ def related_cards_bury(*, student: User, question_id: int, now: datetime) -> int
         return 0
     tomorrow = studying.bury_until(now)
     with transaction.atomic():
+        _cards_lock(student)
         in_deck = set(student_deck(student).filter(pk__in=related).values_list("pk", flat=True))
         cards = {
             card.question_id: card
-            for card in CardState.objects.select_for_update().filter(
-                student=student, question_id__in=in_deck
-            )
+            for card in CardState.objects.select_for_update()
+            .filter(student=student, question_id__in=in_deck)
+            .order_by("question_id")
         }
         to_bury = [
             card.pk

@@ -941,9 +941,9 @@ def test_submitting_costs_the_same_queries_whatever_the_number_of_questions(
     for answer in answers_of(attempt):
         save(attempt, student, answer.position, {"option": wrong_option(answer).pk})
     # Savepoint, attempt (locked), answers, their options, grades, old choices, new choices,
-    # attempt, classes; the memory service's savepoint, cards (locked), new cards, cards again,
-    # cards, review logs, release; release.
-    with django_assert_num_queries(17):
+    # attempt, classes; the memory service's savepoint, the student (locked), cards (locked),
+    # new cards, cards again, cards, review logs, release; release.
+    with django_assert_num_queries(18):
         attempt_submit(attempt_id=attempt.pk, student=student)
     assert ReviewLog.objects.count() == size
 
