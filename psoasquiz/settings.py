@@ -48,11 +48,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above XFrameOptionsMiddleware and the LTI middleware: writes the one CSP header after they
+    # decided who may frame the response (quizzes/csp.py).
+    "quizzes.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Logs 403s and 404s for ids to psoasquiz.security (quizzes/security_log.py).
+    "quizzes.security_log.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After XFrameOptionsMiddleware: lets the launching LMS frame an LTI session (quizzes/lti/).
@@ -122,9 +127,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Argon2id first (quizzes/hashers.py: its cost, sized for a class logging in at once); PBKDF2
+# after it, so that older hashes still verify and are re-hashed with Argon2id at the next login.
+PASSWORD_HASHERS = [
+    "quizzes.hashers.ClassroomArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # The signup form says so (quizzes/forms/accounts.py).
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -148,9 +165,9 @@ STORAGES = {
 
 # --- Security (strict unless debugging) -------------------------------------------------------
 
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
-)
+# Behind a proxy, the client's scheme and address come from the headers the proxy sets.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -168,6 +185,15 @@ if LTI_COOKIES_SAMESITE_NONE:
     SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A form refused for a missing or stale CSRF token gets a page that says what to do.
+CSRF_FAILURE_VIEW = "quizzes.views.errors.csrf_failure"
+# Pages answer with the policy in quizzes/csp.py (ContentSecurityPolicyMiddleware above).
+
+# Guessing limits (quizzes/services/login_limits.py): signup attempts per address, and join
+# codes that match no class per address. A class of 30 signs up and joins from one school
+# address in one lesson, with retries and typos, so neither is as low as "20/hour".
+PSOASQUIZ_SIGNUP_RATE = env_str("PSOASQUIZ_SIGNUP_RATE", "100/hour")
+PSOASQUIZ_JOIN_RATE = env_str("PSOASQUIZ_JOIN_RATE", "100/hour")
 
 # --- REST framework ---------------------------------------------------------------------------
 

@@ -22,11 +22,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # LTI 1.3: launches from Moodle, Canvas and Open edX (quizzes/lti/).
     path("lti/", include("quizzes.lti.urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("study/", study.study, name="study"),
     path("progress/", progress.progress, name="progress"),

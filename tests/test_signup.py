@@ -146,7 +146,7 @@ def test_passwords_that_differ_are_flagged_on_the_second_field(client):
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("psoas1", "This password is too short. It must contain at least 8 characters."),
+        ("psoas1234", "This password is too short. It must contain at least 10 characters."),
         ("password123", "This password is too common."),
         ("48151623429", "This password is entirely numeric."),
         ("asha-rao-1", "The password is too similar to the"),

@@ -35,7 +35,8 @@ class SignupForm(forms.Form):
     password = forms.CharField(
         strip=False,
         error_messages={"required": PASSWORD_MISSING},
-        help_text="At least 8 characters; not a common password and not all digits.",
+        help_text="At least 10 characters; not a common password, not all digits and not "
+        "like your username. A short sentence is easy to remember.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(

@@ -1,9 +1,12 @@
 """Let the launching platform show psoasquiz in its frame, and nobody else.
 
-The site sends `X-Frame-Options: DENY` everywhere. A session that came through an LTI launch
-gets `Content-Security-Policy: frame-ancestors 'self' <origins>` instead, with the origins the
-platform's registration lists; a session that never launched keeps DENY.
+The site sends `X-Frame-Options: DENY` and `frame-ancestors 'none'` everywhere. A session that
+came through an LTI launch gets `frame-ancestors 'self' <origins>` instead (and no
+X-Frame-Options), with the origins the platform's registration lists; a session that never
+launched keeps DENY. This middleware only decides; quizzes/csp.py writes the header.
 """
+
+from quizzes import csp
 
 SESSION_FRAME_ORIGINS = "lti_frame_origins"
 
@@ -27,7 +30,7 @@ class LtiFrameAncestorsMiddleware:
         if session is None or not session.session_key:
             return response
         origins = session.get(SESSION_FRAME_ORIGINS)
-        if origins and "Content-Security-Policy" not in response:
+        if origins:
             response.xframe_options_exempt = True
-            response["Content-Security-Policy"] = "frame-ancestors 'self' " + " ".join(origins)
+            csp.frame_ancestors(response, ["'self'", *origins])
         return response

@@ -20,6 +20,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from quizzes import csp
 from quizzes.lti import keys
 from quizzes.lti.forms import PlatformForm
 from quizzes.lti.launch import (
@@ -33,6 +34,7 @@ from quizzes.lti.middleware import remember_platform_frame
 from quizzes.lti.roles import INSTRUCTOR
 from quizzes.lti.storage import DatabaseLaunchDataStorage
 from quizzes.lti.tool_conf import PlatformToolConf
+from quizzes.security_log import log_refusal
 from quizzes.selectors import lti as selectors
 from quizzes.services import lti as services
 
@@ -57,7 +59,12 @@ PLATFORM_SAVED = "{name} is registered. Deployments: {deployments}."
 
 @xframe_options_exempt
 def _refused(request, refusal: LaunchRefused) -> HttpResponse:
-    return render(request, "lti/error.html", {"message": refusal.message}, status=refusal.status)
+    log_refusal(request, "lti_refused", status=refusal.status, reason=refusal.message[:200])
+    response = render(
+        request, "lti/error.html", {"message": refusal.message}, status=refusal.status
+    )
+    response.refusal_logged = True
+    return response
 
 
 def _launch_url(request) -> str:
@@ -185,11 +192,14 @@ def _deep_link_response(request, launch, quiz, classroom_id):
         "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
     ]["deep_link_return_url"]
     request.session.pop(SESSION_DEEP_LINK, None)
-    return render(
+    response = render(
         request,
         "lti/deep_link_return.html",
         {"return_url": return_url, "jwt": token, "quiz": quiz, "assignment": assignment},
     )
+    # This page's form posts to the platform: the one place our forms leave the site.
+    csp.allow(response, "form-action", csp.origin(return_url))
+    return response
 
 
 def _teacher(user) -> bool:

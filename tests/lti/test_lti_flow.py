@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from quizzes import csp
 from quizzes.lti import launch as launch_errors
 from quizzes.models import (
     Assignment,
@@ -62,6 +63,9 @@ def deep_link(lms, client, quiz):
     assert returned.status_code == 200
     html = returned.content.decode()
     assert 'action="https://lms.test/mod/lti/contentitem_return.php"' in html
+    # The browser may post this form to the platform, and to no other site.
+    form_action = csp.directives(returned["Content-Security-Policy"])["form-action"]
+    assert form_action == "'self' https://lms.test"
     token = re.search(r'name="JWT" value="([^"]+)"', html).group(1)
     items = lms.deep_link_items(token)  # the platform checks our signature
     assert len(items) == 1
@@ -129,7 +133,9 @@ def test_login_launch_deep_link_learner_submission_and_score(
     page = client.get(response["Location"])
     assert page.status_code == 200
     # A session from a launch may be framed by the platform, and only by it.
-    assert page["Content-Security-Policy"] == "frame-ancestors 'self' https://lms.test"
+    policy = csp.directives(page["Content-Security-Policy"])
+    assert policy["frame-ancestors"] == "'self' https://lms.test"
+    assert policy["script-src"] == "'self'"
     assert "X-Frame-Options" not in page
 
     attempt = answer_and_submit(
@@ -377,6 +383,7 @@ def test_a_bad_launch_is_refused_and_writes_nothing(case, lms, client, bundled_q
     assert _shown(message) in body
     assert "psoasquiz could not open from your learning platform" in body
     assert "X-Frame-Options" not in response, "the LMS must be able to show the message"
+    assert "frame-ancestors" not in csp.directives(response["Content-Security-Policy"])
     assert rows() == before
     assert "_auth_user_id" not in client.session
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
+from quizzes import csp
 from quizzes.lti.roles import INSTRUCTOR, STUDENT, role_for
 from quizzes.models import LtiDeployment, LtiPlatform, LtiToolKey
 from quizzes.services import lti as services
@@ -149,7 +150,7 @@ def test_pages_outside_an_lti_session_still_refuse_every_frame(client):
     client.force_login(InstructorFactory())
     response = client.get("/")
     assert response["X-Frame-Options"] == "DENY"
-    assert "Content-Security-Policy" not in response
+    assert csp.directives(response["Content-Security-Policy"])["frame-ancestors"] == "'none'"
 
 
 @pytest.mark.django_db
