@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1 PSOASQUIZ_SHOW_DEMO_ACCOUNTS=1
 
-.PHONY: serve test lint setup browser clean bench-srs bench-import bench-pages bench-reports
+.PHONY: serve test lint setup browser clean bench-srs bench-import bench-pages bench-reports bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench-import: $(VENV)/.runtime
 ## Use PostgreSQL through DATABASE_URL; BENCH_ARGS=--huge adds 10,000 students.
 bench-reports: $(VENV)/.runtime
 	$(BIN)/python -m bench.reports $(BENCH_ARGS)
+
+## Load-test gunicorn (wrk + simulated students): endpoints against a floor, a 100-student flow,
+## worker memory, and on PostgreSQL two instances sharing it and Redis (bench/load.py; needs wrk).
+bench-load: $(VENV)/.runtime
+	$(BIN)/python -m bench.load $(BENCH_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
