@@ -97,7 +97,7 @@ def test_instructor_runs_a_class(live_server, page, phone_page, screenshot_dir, 
     assignment = Assignment.objects.get(classroom=classroom)
 
     # Give Ben two more days.
-    tab.get_by_role("link", name="Psoas major: attachments").click()
+    tab.get_by_role("link", name="Psoas major: attachments", exact=True).click()
     tab.get_by_role("link", name="Give a student more time").click()
     tab.get_by_label("Student", exact=True).select_option(label=f"Ben Ito (ben-{width})")
     tab.get_by_label("New due date").fill(_local(12))
