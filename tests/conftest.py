@@ -82,3 +82,12 @@ def axe_check(axe_source):
         ]
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the guessing limits (quizzes/services/
+    login_limits.py) and API throttles count per address, and every test client is 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
