@@ -152,6 +152,8 @@ def answered_attempt(student, assignment):
 
 
 def test_attempts_sharing_questions_in_opposite_orders_submitted_at_once():
+    """Each submission locks its cards in one statement, so the order the attempt lists them in
+    never decides the lock order (the rows are locked by question); this keeps it that way."""
     student, classroom, bank = enrolled_student()
     questions = [single_choice(bank, key=f"shared-{i}") for i in range(THREADS)]
     # Known cards, so both submissions lock existing rows rather than insert new ones.
