@@ -514,6 +514,35 @@ def check_flows(results, before: dict[str, int], assignment_id: int) -> list[str
     return problems
 
 
+def shared_login_limits(servers: list[Server]) -> str:
+    """Failed logins spread over both instances must add up: the limits live in the cache, so
+    the cache must be shared (Redis). A per-process cache would never reach the threshold."""
+    from bench.load_data import BENCH_PASSWORD
+    from bench.load_flow import Browser, Servers
+    from quizzes.models import User
+    from quizzes.services.login_limits import LOCKED_OUT, PAIR_LIMIT
+
+    username = f"bench-lockout-{os.getpid()}-{time.monotonic_ns()}"
+    User.objects.create_user(username=username, password=BENCH_PASSWORD)
+    browser = Browser(Servers([("127.0.0.1", s.port) for s in servers]), {}, threading.Lock())
+    token = csrf_from(browser.get("limits", "/accounts/login/"))
+    wrong = [("csrfmiddlewaretoken", token), ("username", username), ("password", "wrong-one")]
+    # Each request goes to the other instance than the one before; the last failure locks.
+    statuses = [browser.request("limits", "POST", "/accounts/login/", wrong)[0]]
+    for _ in range(PAIR_LIMIT - 1):
+        statuses.append(browser.request("limits", "POST", "/accounts/login/", wrong)[0])
+    right = [("csrfmiddlewaretoken", token), ("username", username), ("password", BENCH_PASSWORD)]
+    status, _, text = browser.request("limits", "POST", "/accounts/login/", right)
+    served = sorted(set(browser.instances))
+    locked = status == 429 and LOCKED_OUT.split(".")[0] in text
+    if locked and statuses == [200] * (PAIR_LIMIT - 1) + [429]:
+        return (
+            f"shared: {PAIR_LIMIT} failed logins spread over instances {served} locked the "
+            "account, and the right password was then refused on the other instance"
+        )
+    return f"NOT shared: failed logins answered {statuses}, then the right password {status}"
+
+
 def run_flow(servers: list[Server], scenario, args, log) -> dict:
     from bench.load_data import BENCH_PASSWORD
     from bench.load_flow import run_flows
@@ -616,6 +645,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--study-cards", type=int, default=3)
     parser.add_argument("--no-flow", action="store_true")
     parser.add_argument("--redis-db", type=int, default=9)
+    parser.add_argument(
+        "--scale-without-redis",
+        action="store_true",
+        help="run the two instances without REDIS_URL, to see the shared-limits check fail",
+    )
     parser.add_argument("--output", default=None, help="'-' to write no file")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
@@ -658,11 +692,17 @@ def main(argv: list[str]) -> int:
         scale = None
         if database.vendor == "postgresql" and not args.no_flow and redis_reachable():
             redis_url = f"redis://127.0.0.1:6379/{args.redis_db}"
-            env2 = server_environment(database.url, redis_url)
+            if args.scale_without_redis:
+                redis_url = "none (per-process memory caches)"
+            env2 = server_environment(database.url, None if args.scale_without_redis else redis_url)
             log(f"scale-out: two gunicorn {configs[0]} sharing the database and {redis_url}")
             for k in range(2):
                 servers.append(Server(configs[0], env2, folder / f"scale-{k}.log"))
             scale = run_flow(servers, scenario, args, log)
+            scale["limits"] = shared_login_limits(servers)
+            log(f"  login limits across instances: {scale['limits']}")
+            if not scale["limits"].startswith("shared"):
+                scale["problems"].append(scale["limits"])
             scale["memory"] = [s.peak_rss_mb() for s in servers]
             scale["redis"] = redis_url
             for server in list(servers):
@@ -732,7 +772,8 @@ def main(argv: list[str]) -> int:
             "instances request by request (it logs in on one and carries on on the other). "
             + flow_summary(scale)
             + f" Students whose requests reached both instances: {scale['crossed']} of "
-            f"{scale['students']}. Peak worker memory: "
+            f"{scale['students']}. Login limits (the one stateful use of the cache): "
+            f"{scale['limits']}. Peak worker memory: "
             + "; ".join(", ".join(f"{p:.0f}" for p in m) + " MB" for m in scale["memory"])
             + ".\n\n"
             + flow_table(scale)
