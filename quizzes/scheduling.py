@@ -170,6 +170,29 @@ def recall_probability(memory: Memory, at: datetime, *, policy: Policy) -> float
     return float(_scheduler(policy).get_card_retrievability(_card(memory, at), at))
 
 
+# How long a right answer usually takes, by type, at difficulty 2; each difficulty step adds a
+# quarter. Twice this counts as "very slow" (rated Hard): the answer was found, not recalled.
+EXPECTED_ANSWER_MS = {
+    "true_false": 20_000,
+    "single_choice": 30_000,
+    "hotspot": 30_000,
+    "short_answer": 40_000,
+    "numeric": 40_000,
+    "multiple_response": 45_000,
+    "cloze": 45_000,
+    "matching": 60_000,
+    "ordering": 60_000,
+}
+
+
+def expected_answer_ms(qtype: str, difficulty: int = 2) -> int | None:
+    """The time a right answer of this type and difficulty (1–5) is expected to take, or None."""
+    base = EXPECTED_ANSWER_MS.get(qtype)
+    if base is None:
+        return None
+    return round(base * (1 + 0.25 * (min(max(difficulty, 1), 5) - 2)))
+
+
 def rating_for_answer(
     fraction: Decimal, *, duration_ms: int, expected_ms: int | None = None
 ) -> Rating:

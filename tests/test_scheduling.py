@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from quizzes import scheduling
 from quizzes.scheduling import (
     NAIVE_DATETIME,
     Memory,
@@ -155,3 +156,22 @@ def test_auto_graded_answer_to_rating(fraction, duration, expected, rating):
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match=NAIVE_DATETIME):
         review(Memory(), Rating.GOOD, datetime(2026, 9, 1), policy=POLICY, card_key="k")  # noqa: DTZ001
+
+
+def test_expected_answer_time_grows_with_difficulty_and_is_none_for_flashcards():
+    assert scheduling.expected_answer_ms("single_choice") == 30_000
+    assert scheduling.expected_answer_ms("single_choice", 4) == 45_000
+    assert scheduling.expected_answer_ms("true_false", 1) == 15_000
+    assert scheduling.expected_answer_ms("ordering", 9) == scheduling.expected_answer_ms(
+        "ordering", 5
+    )
+    assert scheduling.expected_answer_ms("flashcard") is None
+
+
+def test_a_right_answer_found_very_slowly_is_hard():
+    expected = scheduling.expected_answer_ms("matching", 3)
+    fast = scheduling.rating_for_answer(Decimal(1), duration_ms=expected, expected_ms=expected)
+    slow = scheduling.rating_for_answer(
+        Decimal(1), duration_ms=2 * expected + 1, expected_ms=expected
+    )
+    assert (fast, slow) == (scheduling.Rating.GOOD, scheduling.Rating.HARD)

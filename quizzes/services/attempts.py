@@ -483,7 +483,13 @@ def _close(attempt: Attempt, *, now: datetime, state: str) -> None:
     outcomes = [
         MemoryOutcome(
             question_version=a.question_version,
-            rating=scheduling.rating_for_answer(a.fraction, duration_ms=a.time_taken_ms),
+            rating=scheduling.rating_for_answer(
+                a.fraction,
+                duration_ms=a.time_taken_ms,
+                expected_ms=scheduling.expected_answer_ms(
+                    a.question_version.qtype, a.question_version.difficulty
+                ),
+            ),
             duration_ms=a.time_taken_ms,
             answer_id=a.pk,
         )

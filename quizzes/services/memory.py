@@ -375,8 +375,8 @@ def study_answer(
 ) -> StudyReview:
     """Grade an answer given on the study page and let the grade rate the card.
 
-    The rating follows `scheduling.rating_for_answer` (wrong → Again, partial → Hard, right →
-    Good). The returned StudyReview carries the Grade for the feedback shown next.
+    The rating follows `scheduling.rating_for_answer` (wrong → Again, partial or very slow →
+    Hard, right → Good). The returned StudyReview carries the Grade for the feedback shown next.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -391,7 +391,11 @@ def study_answer(
             raise StudyRefused(_sentence(str(error))) from None
         if result.outcome == GradeOutcome.UNANSWERED:
             raise StudyRefused(NOTHING_GIVEN)
-        rating = scheduling.rating_for_answer(result.fraction, duration_ms=_duration(duration_ms))
+        rating = scheduling.rating_for_answer(
+            result.fraction,
+            duration_ms=_duration(duration_ms),
+            expected_ms=scheduling.expected_answer_ms(version.qtype, version.difficulty),
+        )
         return _review_one(
             student=student,
             version=version,

@@ -1092,3 +1092,17 @@ def test_a_response_carrying_nul_is_refused_and_a_typed_backslash_is_not():
     assert answers_of(attempt)[0].response is None
     save(attempt, student, 1, {"text": "\\u0000 is how JSON spells NUL"})
     assert answers_of(attempt)[0].response == {"text": "\\u0000 is how JSON spells NUL"}
+
+
+def test_a_right_quiz_answer_found_very_slowly_rates_hard():
+    now = timezone.now()
+    student, attempt = started([make_question() for _ in range(2)], now=now)
+    quick, slow = answers_of(attempt)
+    expected = scheduling.expected_answer_ms("single_choice", slow.question_version.difficulty)
+    save(attempt, student, 1, {"option": right_option(quick).pk}, spent_ms=expected)
+    save(attempt, student, 2, {"option": right_option(slow).pk}, spent_ms=2 * expected + 1000)
+
+    attempt_submit(attempt_id=attempt.pk, student=student, now=now + HOUR)
+
+    logs = {log.answer_id: log.rating for log in ReviewLog.objects.all()}
+    assert logs == {quick.pk: scheduling.Rating.GOOD, slow.pk: scheduling.Rating.HARD}
