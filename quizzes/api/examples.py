@@ -366,3 +366,81 @@ REPORT = _response(
         "questions": [],
     },
 )
+_RETENTION = {"reviews": 24, "recalled": 20, "target": 0.9, "rate": 0.833, "on_target": False}
+STUDENTS_REPORT = _response(
+    "A class dashboard",
+    {
+        "classroom": _CLASS_REF,
+        "now": WHEN,
+        "deck_size": 40,
+        "assignments": [{"id": 8, "quiz": _QUIZ_REF, "due_at": LATER}],
+        "students": [
+            {
+                "student": {"id": 12, "username": "ada", "display_name": "Ada"},
+                "attempts": 2,
+                "results": [
+                    {
+                        "assignment": 8,
+                        "due_at": LATER,
+                        "attempts": 2,
+                        "closed": 2,
+                        "in_progress": False,
+                        "best": 0.5,
+                        "grade": 0.5,
+                        "passed": False,
+                    }
+                ],
+                "mean_grade": 0.5,
+                "passes": 0,
+                "due": 3,
+                "overdue": 0,
+                "retention": _RETENTION,
+                "last_activity": WHEN,
+                "leeches": 0,
+                "mastery": 0.42,
+                "reasons": ["mastery below 50% (42%)", "failed Psoas basics (50%; pass mark 70%)"],
+            }
+        ],
+    },
+)
+MASTERY_REPORT = _response(
+    "Topic mastery",
+    {
+        "classroom": _CLASS_REF,
+        "topics": [{"topic": "anatomy", "label": "Anatomy", "cards": 12}],
+        "rows": [
+            {
+                "student": {"id": 12, "username": "ada", "display_name": "Ada"},
+                "cells": [{"memory": 0.61, "studied": 9, "quiz": 0.75, "answers": 8}],
+                "memory": 0.61,
+            }
+        ],
+        "class_memory": [0.61],
+        "class_quiz": [0.75],
+    },
+)
+MYTH_REPORT = _response(
+    "Myth prevalence",
+    {
+        "classroom": _CLASS_REF,
+        "students": 18,
+        "weeks": ["2026-02-23", "2026-03-02"],
+        "source_note": "From quiz answers only.",
+        "myths": [
+            {
+                "question_id": 31,
+                "question": "myths/trauma",
+                "option_text": "Yes: the psoas stores emotional trauma",
+                "answers": 20,
+                "chose": 5,
+                "share": 0.25,
+                "students_ever": 4,
+                "students_latest": 2,
+                "weeks": [
+                    {"start": "2026-02-23", "answers": 12, "chose": 4, "share": 0.333},
+                    {"start": "2026-03-02", "answers": 8, "chose": 1, "share": 0.125},
+                ],
+            }
+        ],
+    },
+)

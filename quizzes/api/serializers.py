@@ -607,6 +607,109 @@ class QuizReportSerializer(serializers.Serializer):
     questions = ItemStatsSerializer(many=True)
 
 
+# The class reports: the dashboard, topic mastery and myth prevalence, as on the pages.
+
+
+class ReportAssignmentSerializer(serializers.ModelSerializer):
+    quiz = QuizRefSerializer()
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "quiz", "due_at"]
+
+
+class QuizResultSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(source="assignment.pk")
+    due_at = serializers.DateTimeField(
+        source="window.due_at", allow_null=True, help_text="This student's, extensions included."
+    )
+    attempts = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    in_progress = serializers.BooleanField()
+    best = serializers.FloatField(allow_null=True, help_text="0..1, of the closed attempts.")
+    grade = serializers.FloatField(allow_null=True, help_text="0..1, by the grading method.")
+    passed = serializers.BooleanField(allow_null=True)
+
+
+class StudentRowSerializer(serializers.Serializer):
+    student = PersonSerializer()
+    attempts = serializers.IntegerField()
+    results = QuizResultSerializer(many=True, help_text="In the order of `assignments`.")
+    mean_grade = serializers.FloatField(allow_null=True)
+    passes = serializers.IntegerField()
+    due = serializers.IntegerField(help_text="Cards of the class deck due now.")
+    overdue = serializers.IntegerField(help_text="Cards overdue by more than a day.")
+    retention = RetentionSerializer()
+    last_activity = serializers.DateTimeField(allow_null=True)
+    leeches = serializers.IntegerField()
+    mastery = serializers.FloatField(allow_null=True)
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Why the student is at risk; empty when not."
+    )
+
+
+class StudentsReportSerializer(serializers.Serializer):
+    classroom = ClassRefSerializer()
+    now = serializers.DateTimeField()
+    deck_size = serializers.IntegerField()
+    assignments = ReportAssignmentSerializer(many=True)
+    students = StudentRowSerializer(many=True)
+
+
+class TopicColumnSerializer(serializers.Serializer):
+    topic = serializers.CharField()
+    label = serializers.CharField()
+    cards = serializers.IntegerField(help_text="Deck questions of the topic.")
+
+
+class MasteryCellSerializer(serializers.Serializer):
+    memory = serializers.FloatField(allow_null=True, help_text="Mean predicted recall now.")
+    studied = serializers.IntegerField()
+    quiz = serializers.FloatField(allow_null=True, help_text="Mean score of closed attempts.")
+    answers = serializers.IntegerField()
+
+
+class MasteryRowSerializer(serializers.Serializer):
+    student = PersonSerializer()
+    cells = MasteryCellSerializer(many=True, help_text="In the order of `topics`.")
+    memory = serializers.FloatField(allow_null=True)
+
+
+class MasteryReportSerializer(serializers.Serializer):
+    classroom = ClassRefSerializer()
+    topics = TopicColumnSerializer(many=True)
+    rows = MasteryRowSerializer(many=True)
+    class_memory = serializers.ListField(child=serializers.FloatField(allow_null=True))
+    class_quiz = serializers.ListField(child=serializers.FloatField(allow_null=True))
+
+
+class WeekShareSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="The Monday the week starts on.")
+    answers = serializers.IntegerField()
+    chose = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+
+
+class MythRowSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField(source="question.pk")
+    question = serializers.CharField(help_text="bank-slug/key")
+    option_text = serializers.CharField()
+    answers = serializers.IntegerField()
+    chose = serializers.IntegerField()
+    share = serializers.FloatField()
+    students_ever = serializers.IntegerField()
+    students_latest = serializers.IntegerField()
+    weeks = WeekShareSerializer(many=True)
+
+
+class MythReportSerializer(serializers.Serializer):
+    classroom = ClassRefSerializer()
+    students = serializers.IntegerField(help_text="Students in the class.")
+    weeks = serializers.ListField(child=serializers.DateField())
+    source_note = serializers.CharField()
+    myths = MythRowSerializer(many=True)
+
+
 class MeSerializer(serializers.ModelSerializer):
     is_instructor = serializers.BooleanField()
 

@@ -52,6 +52,21 @@ v1 = [
         views.QuizReportView.as_view(),
         name="quiz-report",
     ),
+    path(
+        "classes/<api_id:class_id>/reports/students/",
+        views.StudentsReportView.as_view(),
+        name="students-report",
+    ),
+    path(
+        "classes/<api_id:class_id>/reports/mastery/",
+        views.MasteryReportView.as_view(),
+        name="mastery-report",
+    ),
+    path(
+        "classes/<api_id:class_id>/reports/myths/",
+        views.MythReportView.as_view(),
+        name="myth-report",
+    ),
     path("assignments/", views.AssignmentList.as_view(), name="assignment-list"),
     path("assignments/<api_id:pk>/", views.AssignmentDetail.as_view(), name="assignment-detail"),
     path(

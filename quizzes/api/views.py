@@ -28,6 +28,7 @@ from quizzes.models import Attempt, Question
 from quizzes.models.attempts import AttemptState
 from quizzes.selectors import api as selectors
 from quizzes.selectors import attempts as attempt_selectors
+from quizzes.selectors import class_reports
 from quizzes.selectors.home import student_assignment_rows
 from quizzes.selectors.progress import student_progress
 from quizzes.selectors.reports import quiz_report
@@ -731,3 +732,65 @@ class QuizReportView(APIView):
         classroom, quiz = found
         report = quiz_report(quiz=quiz, classroom=classroom)
         return Response(s.QuizReportSerializer(report).data)
+
+
+def _taught_class(request, class_id: int):
+    classroom = selectors.api_class_for_teacher(request.user, class_id)
+    if classroom is None:
+        raise Http404
+    return classroom
+
+
+class StudentsReportView(APIView):
+    permission_classes = [IsInstructor]
+
+    @extend_schema(
+        tags=["reports"],
+        summary="The dashboard of a class you run: one row per student, and who is at risk",
+        description=(
+            "The class page's figures: per student and assignment, attempts and grades (0..1); "
+            "cards due and overdue on the class deck, 30-day retention, leeches, mastery, and "
+            "every reason the student is at risk (empty when none)."
+        ),
+        responses=s.StudentsReportSerializer,
+        examples=[ex.STUDENTS_REPORT],
+    )
+    def get(self, request, class_id: int):
+        dashboard = class_reports.class_dashboard(_taught_class(request, class_id), timezone.now())
+        return Response(s.StudentsReportSerializer(dashboard).data)
+
+
+class MasteryReportView(APIView):
+    permission_classes = [IsInstructor]
+
+    @extend_schema(
+        tags=["reports"],
+        summary="Topic mastery in a class you run: students by topics",
+        description=(
+            "Per student and topic: predicted recall now over the topic's deck cards (unstudied "
+            "ones count 0), and the mean score of quiz answers; class means per topic."
+        ),
+        responses=s.MasteryReportSerializer,
+        examples=[ex.MASTERY_REPORT],
+    )
+    def get(self, request, class_id: int):
+        report = class_reports.mastery_report(_taught_class(request, class_id), timezone.now())
+        return Response(s.MasteryReportSerializer(report).data)
+
+
+class MythReportView(APIView):
+    permission_classes = [IsInstructor]
+
+    @extend_schema(
+        tags=["reports"],
+        summary="Myth prevalence in a class you run, with a weekly trend",
+        description=(
+            "Every myth option the class's submitted quiz answers met, most chosen first: "
+            "how often it was chosen, by how many students, and week by week."
+        ),
+        responses=s.MythReportSerializer,
+        examples=[ex.MYTH_REPORT],
+    )
+    def get(self, request, class_id: int):
+        report = class_reports.myth_report(_taught_class(request, class_id), timezone.now())
+        return Response(s.MythReportSerializer(report).data)

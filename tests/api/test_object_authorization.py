@@ -108,6 +108,12 @@ SCENARIOS = {
     "GET /api/v1/classes/{class_id}/quizzes/{quiz_id}/report/": lambda w: _teacher_only(
         w, {"class_id": w.classroom.pk, "quiz_id": w.quiz.pk}
     ),
+    **{
+        f"GET /api/v1/classes/{{class_id}}/reports/{report}/": lambda w: _teacher_only(
+            w, {"class_id": w.classroom.pk}
+        )
+        for report in ("students", "mastery", "myths")
+    },
     "GET /api/v1/assignments/{id}/": lambda w: Scenario(
         owner=w.student,
         intruders=[w.other_student],
