@@ -376,6 +376,38 @@ class Users:
         return None
 
 
+def drain(server: Server, timeout: float = 120) -> None:
+    """Wait until every worker is idle: when wrk stops, requests it gave up on may still be
+    queued or running (a slow page can hold the workers for seconds) and would slow down the
+    next endpoint's measurement. Idle means one quick /healthz per worker, all at once."""
+    deadline = time.monotonic() + timeout
+    quick = 0.25
+
+    def probe(times: list) -> None:
+        start = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"{server.url}/healthz", timeout=timeout) as reply:
+                reply.read()
+        except OSError:
+            times.append(timeout)
+            return
+        times.append(time.perf_counter() - start)
+
+    while time.monotonic() < deadline:
+        times: list[float] = []
+        probes = [
+            threading.Thread(target=probe, args=(times,))
+            for _ in range(server.config.workers * server.config.threads)
+        ]
+        for thread in probes:
+            thread.start()
+        for thread in probes:
+            thread.join()
+        if max(times) < quick:
+            return
+        time.sleep(0.5)
+
+
 def run_wrk(url: str, users: Path, mode: str, seconds: float, connections: int) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = [
@@ -406,6 +438,7 @@ def measure_endpoints(server: Server, users: Users, args, log) -> tuple[list[dic
     # Warm-up: imports, template caches, persistent connections, PostgreSQL's plans.
     for name, _, mode in ENDPOINTS:
         run_wrk(server.url, users.write(name), mode, 2, args.connections)
+        drain(server)
     rounds = []
     for n in range(args.runs):
         load = os.getloadavg()[0]
@@ -413,6 +446,7 @@ def measure_endpoints(server: Server, users: Users, args, log) -> tuple[list[dic
         for name, _, mode in ENDPOINTS:
             before = users.writes_done(name)
             result = run_wrk(server.url, users.write(name), mode, args.seconds, args.connections)
+            drain(server)
             after = users.writes_done(name)
             result["writes"] = None if before is None else after - before
             measured[name] = result
