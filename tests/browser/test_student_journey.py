@@ -358,6 +358,8 @@ def test_a_student_signs_up_joins_takes_every_question_type_and_reads_the_review
     # The ordering question by keyboard alone.
     on_question(keyboard_position)
     order_by_keyboard(page, answers[keyboard_position])
+    # Enter on Next posted the form; read the database only once the next question is shown.
+    on_question(keyboard_position + 1)
     answers[keyboard_position].refresh_from_db()
     right_order = [o.pk for o in options_of(answers[keyboard_position])]
     assert answers[keyboard_position].response == {"order": right_order}
