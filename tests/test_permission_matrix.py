@@ -366,6 +366,15 @@ EXPECTED: dict[str, Expect] = {
         API_INSTRUCTOR_A,
         API_READ_ONLY,
     ),
+    "api/v1/classes/<api_id:class_id>/reports/students/": Expect(
+        lambda w: {"class_id": w.class_a.pk}, API_INSTRUCTOR_A, API_READ_ONLY
+    ),
+    "api/v1/classes/<api_id:class_id>/reports/mastery/": Expect(
+        lambda w: {"class_id": w.class_a.pk}, API_INSTRUCTOR_A, API_READ_ONLY
+    ),
+    "api/v1/classes/<api_id:class_id>/reports/myths/": Expect(
+        lambda w: {"class_id": w.class_a.pk}, API_INSTRUCTOR_A, API_READ_ONLY
+    ),
     "api/v1/assignments/": Expect(none, API_EVERYONE, API_NO_POST),
     "api/v1/assignments/<api_id:pk>/": Expect(
         lambda w: {"pk": w.assignment_a.pk}, S(401, 200, 404, 200, 404, 200), API_NO_POST
