@@ -106,8 +106,8 @@ def make_database() -> Database:
     folder = None
     source = os.environ.get("DATABASE_URL", "")
     if not source:
-        folder = tempfile.TemporaryDirectory(prefix="psoasquiz-load-")
-        source = f"sqlite:///{folder.name}/load.sqlite3"
+        folder = tempfile.mkdtemp(prefix="psoasquiz-load-")
+        source = f"sqlite:///{folder}/load.sqlite3"
     os.environ.update(server_environment(source))
     sys.path.insert(0, str(ROOT))
     import django
@@ -121,7 +121,7 @@ def make_database() -> Database:
 
         def drop():
             connection.close()
-            folder.cleanup()
+            shutil.rmtree(folder)
 
         description = f"SQLite {connection.Database.sqlite_version} (new file, WAL)"
         return Database(description, "sqlite", source, drop)
@@ -684,6 +684,9 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="run the two instances without REDIS_URL, to see the shared-limits check fail",
     )
+    parser.add_argument(
+        "--keep-database", action="store_true", help="leave the database for a closer look"
+    )
     parser.add_argument("--output", default=None, help="'-' to write no file")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
@@ -745,7 +748,11 @@ def main(argv: list[str]) -> int:
     finally:
         for server in servers:
             server.stop()
-        database.drop()
+        if args.keep_database:
+            log(f"kept the database: DATABASE_URL={database.url}; users and logs in {folder}")
+        else:
+            database.drop()
+            shutil.rmtree(folder)
     elapsed = time.monotonic() - started
 
     sections.append(
