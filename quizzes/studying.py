@@ -8,7 +8,7 @@ the UTC day (a per-student time zone can come later: everything that needs the d
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 LEARNING_PHASES = ("learning", "relearning")
 # A tag carried by more than this share of a bank's questions names the bank's theme (every myth
@@ -206,3 +206,18 @@ def next_due_label(now: datetime, when: datetime) -> str:
     if days_ahead == 1:
         return f"tomorrow at {clock}"
     return f"on {when:%a} {when.day} {when:%b} at {clock}"
+
+
+def exam_day(
+    own: date | None, class_days: Iterable[date | None], *, today: date | None
+) -> date | None:
+    """The exam every card must come back before: the student's own date when it is still ahead
+    (a resit, another session), else the earliest class exam still ahead. With no `today`, every
+    date counts as ahead."""
+
+    def ahead(day: date | None) -> bool:
+        return day is not None and (today is None or day >= today)
+
+    if ahead(own):
+        return own
+    return min((day for day in class_days if ahead(day)), default=None)

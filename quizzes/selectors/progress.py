@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, DenseRank, Greatest
 
-from quizzes import scheduling
+from quizzes import scheduling, studying
 from quizzes.models import CardState, Classroom, ReviewLog, User
 from quizzes.models.banks import Topic
 from quizzes.models.memory import CardPhase, Rating
@@ -64,7 +64,7 @@ def exam_for(
     `services.memory.policy_for_classes`.
     """
     today = now.astimezone(UTC).date()
-    if student.exam_date and student.exam_date >= today:
+    if studying.exam_day(student.exam_date, (), today=today) is not None:
         return Exam(on=student.exam_date, set_by="student")
     return class_exam(classrooms, today=today)
 
@@ -73,11 +73,12 @@ def class_exam(classrooms: Classroom | Iterable[Classroom] | None, *, today: dat
     """The earliest exam of the classes that is today or later."""
     if isinstance(classrooms, Classroom):
         classrooms = [classrooms]
-    ahead = [c for c in classrooms or () if c.exam_date and c.exam_date >= today]
-    if not ahead:
+    classrooms = list(classrooms or ())
+    day = studying.exam_day(None, (c.exam_date for c in classrooms), today=today)
+    if day is None:
         return None
-    first = min(ahead, key=lambda c: (c.exam_date, c.pk))
-    return Exam(on=first.exam_date, set_by="class", classroom=first)
+    first = min((c for c in classrooms if c.exam_date == day), key=lambda c: c.pk)
+    return Exam(on=day, set_by="class", classroom=first)
 
 
 def exam_at_for(

@@ -94,12 +94,7 @@ def policy_for_classes(
     retention = max((float(c.desired_retention) for c in classrooms), default=None)
     today = now.astimezone(UTC).date() if now is not None else None
 
-    def ahead(day: date | None) -> bool:
-        return day is not None and (today is None or day >= today)
-
-    exam_day = own_exam_date if ahead(own_exam_date) else None
-    if exam_day is None:
-        exam_day = min((c.exam_date for c in classrooms if ahead(c.exam_date)), default=None)
+    exam_day = studying.exam_day(own_exam_date, (c.exam_date for c in classrooms), today=today)
     exam_at = datetime.combine(exam_day, time(0, 0), tzinfo=UTC) if exam_day else None
     if retention is None:
         return scheduling.Policy(exam_at=exam_at, parameters=parameters)
