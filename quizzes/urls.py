@@ -20,6 +20,7 @@ from quizzes.views import (
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/session", health.healthz_session, name="healthz_session"),
     # LTI 1.3: launches from Moodle, Canvas and Open edX (quizzes/lti/).
     path("lti/", include("quizzes.lti.urls")),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),

@@ -208,6 +208,8 @@ EXPECTED: dict[str, Expect] = {
     # Public pages.
     "": Expect(none, everyone(200), everyone(200)),
     "healthz": Expect(none, everyone(200), everyone(405)),
+    # The logged-in probe (the load benchmark's second floor): says nothing about anyone.
+    "healthz/session": Expect(none, S(401, 200, 200, 200, 200, 200), everyone(405)),
     "accounts/login/": Expect(
         none, S(200, 302, 302, 302, 302, 302), S(200, 302, 302, 302, 302, 302)
     ),
