@@ -74,9 +74,9 @@ MIN_REVIEWS_FOR_RETENTION = 20
 
 THRESHOLDS = (
     f"On the list: {OVERDUE_REVIEWS_AT_RISK} or more reviews overdue by more than a day; "
-    f"mastery below {MASTERY_AT_RISK:.0%}; a quiz failed, missed, or not started with "
-    f"{DUE_SOON.days} days or less to go; remembered {RETENTION_SHORTFALL:.0%} or more under the "
-    f"class's target over {MIN_REVIEWS_FOR_RETENTION}+ reviews in 30 days; "
+    f"mastery below {MASTERY_AT_RISK:.0%} once studying has begun; a quiz failed, missed, or not "
+    f"started with {DUE_SOON.days} days or less to go; remembered {RETENTION_SHORTFALL:.0%} or "
+    f"more under the class's target over {MIN_REVIEWS_FOR_RETENTION}+ reviews in 30 days; "
     f"{LEECHES_AT_RISK}+ leeches; no activity for {INACTIVE_AFTER.days} days."
 )
 
@@ -149,12 +149,17 @@ def at_risk_reasons(
     leeches: int,
     last_activity: datetime | None,
     now: datetime,
+    studied: bool = True,
 ) -> tuple[str, ...]:
-    """Every reason the student is on the at-risk list, in plain words; empty when none. Pure."""
+    """Every reason the student is on the at-risk list, in plain words; empty when none. Pure.
+
+    Low mastery counts only once the student has reviewed a card of the deck (`studied`): before
+    that it is 0% by definition and says nothing that "no activity yet" or a quiz reason doesn't.
+    """
     reasons = []
     if overdue >= OVERDUE_REVIEWS_AT_RISK:
         reasons.append(REASON_OVERDUE.format(n=overdue))
-    if mastery is not None and mastery < MASTERY_AT_RISK:
+    if studied and mastery is not None and mastery < MASTERY_AT_RISK:
         reasons.append(REASON_MASTERY.format(limit=MASTERY_AT_RISK, value=mastery))
     for result in results:
         reasons += quiz_reasons(result, now)
@@ -429,7 +434,9 @@ def class_dashboard(classroom: Classroom, now: datetime) -> Dashboard:
                 mean_grade=sum(grades) / len(grades) if grades else None,
                 passes=sum(1 for r in results if r.passed),
                 due=card.get("due_now", 0),
-                reasons=at_risk_reasons(results=results, now=now, **common),
+                reasons=at_risk_reasons(
+                    results=results, now=now, studied=review.get("last") is not None, **common
+                ),
                 **common,
             )
         )
