@@ -19,7 +19,7 @@ from functools import partial
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -580,6 +580,36 @@ def grade_send(*, submission: GradeSubmission, now: datetime | None = None) -> s
         )
     submission.refresh_from_db()
     return submission.status
+
+
+def grades_queue_missed(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Queue the grades whose after-commit step never ran; how many (assignment, student) it found.
+
+    The grade of a submission is queued after the attempt's transaction commits. A worker that
+    dies between the two leaves a submitted attempt and no grade for the platform: such an
+    attempt has no grade row for its link graded at or after its submission. For cron, before
+    sending.
+    """
+    graded_since = GradeSubmission.objects.filter(
+        link__assignment_id=OuterRef("assignment_id"),
+        lti_user__user_id=OuterRef("student_id"),
+        graded_at__gte=OuterRef("submitted_at"),
+    )
+    launched_here = LtiResourceLink.objects.filter(
+        assignment_id=OuterRef("assignment_id"),
+        context__deployment__platform__users__user_id=OuterRef("student_id"),
+    )
+    missed = list(
+        Attempt.objects.filter(Exists(launched_here), ~Exists(graded_since))
+        .filter(submitted_at__isnull=False)
+        .exclude(state=AttemptState.IN_PROGRESS)
+        .values_list("assignment_id", "student_id", "quiz_id")
+        .distinct()
+        .order_by("assignment_id", "student_id")[:limit]
+    )
+    for assignment_id, student_id, quiz_id in missed:
+        grades_queue(assignment_id=assignment_id, student_id=student_id, quiz_id=quiz_id, now=now)
+    return len(missed)
 
 
 def grades_send_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:

@@ -24,6 +24,7 @@ from quizzes.models import (
 )
 from quizzes.models.lti import GradeStatus
 from quizzes.services import lti as services
+from tests import factories as f
 from tests.factories import InstructorFactory, QuizFactory
 from tests.lti.platform import INSTRUCTOR, LEARNER, LIS, rsa_pair
 
@@ -205,6 +206,38 @@ def test_a_failing_platform_is_retried_by_the_cron_command(
     assert submission.status == GradeStatus.SENT
     assert submission.tries == 2
     assert [s["scoreGiven"] for _, s in lms.scores] == [100.0]
+
+
+def test_a_grade_whose_after_commit_step_never_ran_is_found_and_sent_by_cron(
+    lms, client, bundled_quiz, django_capture_on_commit_callbacks
+):
+    item = deep_link(lms, client, bundled_quiz)
+    client.logout()
+    learner_launch(lms, client, item)
+    assignment = Assignment.objects.get(quiz=bundled_quiz)
+    # A student of the same class who joined with the code: no platform account, nothing owed.
+    other = f.StudentFactory()
+    f.EnrollmentFactory(classroom=assignment.classroom, student=other)
+    f.SubmittedAttemptFactory(assignment=assignment, quiz=bundled_quiz, student=other)
+    client.post(f"/assignments/{assignment.pk}/start/")
+    attempt = Attempt.objects.get(assignment=assignment, state="in_progress")
+    # The worker dies after the commit: the callbacks that queue and send the grade never run.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client.post(f"/attempts/{attempt.pk}/finish/").status_code == 302
+    assert callbacks, "closing an attempt queues its grade after the commit"
+    assert not GradeSubmission.objects.exists()
+
+    out = StringIO()
+    call_command("lti_send_grades", stdout=out)
+    assert "Grades sent: 1" in out.getvalue()
+    assert "Grades found unqueued: 1" in out.getvalue()
+    assert [s["scoreGiven"] for _, s in lms.scores] == [0.0]
+    assert GradeSubmission.objects.get().status == GradeStatus.SENT
+
+    # Found once: the grade row now postdates the submission.
+    call_command("lti_send_grades", stdout=out)
+    assert out.getvalue().count("Grades found unqueued: 0") == 1
+    assert len(lms.scores) == 1
 
 
 def test_backoff_doubles_and_gives_up_after_the_last_try(
