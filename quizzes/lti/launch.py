@@ -7,8 +7,11 @@ that carries it (the library alone would accept a replay of the same form post),
 launch must name a course.
 """
 
+import hashlib
+
 import jwt
 import requests
+from django.core.cache import cache
 from django.http import HttpRequest
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
@@ -19,6 +22,10 @@ from quizzes.models import LtiPlatform
 
 # How long the tool waits for a platform (keysets, tokens, scores, rosters).
 HTTP_TIMEOUT_SECONDS = 10
+# A platform's public keyset is kept this long in the shared cache, so a class launching at once
+# does not fetch it once per student. A launch signed with a key the kept set lacks (the platform
+# rotated its keys) fetches the set again at once.
+KEYSET_CACHE_SECONDS = 3600
 
 MISSING_TOKEN = (
     "This address receives launches from a learning platform (Moodle, Canvas, Open edX), and "
@@ -147,6 +154,31 @@ class ToolLaunch(DjangoMessageLaunch):
         except LtiException as error:
             # On https, the storage is keyed by a cookie set at login; without it, no state.
             raise LaunchRefused(MISSING_STATE) from error
+
+    _keyset_was_cached = False
+
+    def fetch_public_key(self, key_set_url: str):
+        key = "lti-keyset:" + hashlib.sha256(key_set_url.encode()).hexdigest()
+        if not self._keyset_was_cached:
+            kept = cache.get(key)
+            if kept is not None:
+                self._keyset_was_cached = True
+                return kept
+        keyset = super().fetch_public_key(key_set_url)
+        if isinstance(keyset, dict) and isinstance(keyset.get("keys"), list):
+            cache.set(key, keyset, KEYSET_CACHE_SECONDS)
+        return keyset
+
+    def get_public_key(self):
+        try:
+            return super().get_public_key()
+        except LtiException:
+            if not self._keyset_was_cached:
+                raise
+        # The kept keyset lacks the launch's key: the platform may have rotated its keys since.
+        # Once more with a fresh copy (fetch_public_key skips the cache from now on).
+        self._registration.set_key_set(None)
+        return super().get_public_key()
 
     @property
     def platform(self) -> LtiPlatform:

@@ -26,7 +26,7 @@ from quizzes.models.lti import GradeStatus
 from quizzes.services import lti as services
 from tests import factories as f
 from tests.factories import InstructorFactory, QuizFactory
-from tests.lti.platform import INSTRUCTOR, LEARNER, LIS, rsa_pair
+from tests.lti.platform import INSTRUCTOR, KEYSET_URL, LEARNER, LIS, rsa_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +206,45 @@ def test_a_failing_platform_is_retried_by_the_cron_command(
     assert submission.status == GradeStatus.SENT
     assert submission.tries == 2
     assert [s["scoreGiven"] for _, s in lms.scores] == [100.0]
+
+
+def keyset_fetches(network) -> int:
+    return sum(1 for call in network.calls if call.request.url == KEYSET_URL)
+
+
+def test_the_platforms_keyset_is_kept_and_fetched_again_when_its_keys_rotate(
+    lms, client, network, bundled_quiz
+):
+    item = deep_link(lms, client, bundled_quiz)
+    assert keyset_fetches(network) == 1
+    for sub in ("learner-a", "learner-b"):
+        client.logout()
+        assert learner_launch(lms, client, item, sub=sub).status_code == 302
+    assert keyset_fetches(network) == 1, "a class launching at once fetches the keys once"
+
+    # The platform rotates its key: the kept set lacks the new one, so it is fetched again.
+    lms.private_key, lms.public_key = rsa_pair()
+    client.logout()
+    assert learner_launch(lms, client, item, sub="learner-c").status_code == 302
+    assert keyset_fetches(network) == 2
+    client.logout()
+    assert learner_launch(lms, client, item, sub="learner-d").status_code == 302
+    assert keyset_fetches(network) == 2
+
+
+def test_a_token_signed_by_a_key_the_platform_never_published_is_still_refused(
+    lms, client, network, bundled_quiz
+):
+    item = deep_link(lms, client, bundled_quiz)
+    client.logout()
+    published = lms.public_key
+    lms.private_key, _ = rsa_pair()
+    # The token names a key id the platform's keyset does not have, before and after refetching.
+    lms.public_key = published
+    response = learner_launch(lms, client, item, sub="intruder")
+    assert response.status_code == 403
+    assert "signature does not match" in response.content.decode()
+    assert not LtiUser.objects.filter(sub="intruder").exists()
 
 
 def test_a_grade_whose_after_commit_step_never_ran_is_found_and_sent_by_cron(
