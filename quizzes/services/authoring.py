@@ -33,6 +33,12 @@ QUESTION_IN_USE = (
     "Archive it instead: it stays in past results but is no longer drawn into quizzes."
 )
 TYPE_CHANGED = "A question keeps its type; make a new question for another type."
+EDIT_CONFLICT = (
+    "{who} saved version {current} of this question while you were editing version {based_on}, "
+    "so nothing was saved. Your changes are still in the form below. Check the question's "
+    "history for what {pronoun} changed; saving again replaces version {current} with your text "
+    "as version {next}."
+)
 MAX_KEY_FROM_PROMPT = 50
 # /banks/new/ is the page for making a bank.
 RESERVED_SLUGS = {"new"}
@@ -45,6 +51,14 @@ class AuthoringError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class EditConflict(AuthoringError):
+    """Someone saved a newer version after the editor opened; `current` is its number."""
+
+    def __init__(self, message: str, current: int):
+        super().__init__(message)
+        self.current = current
 
 
 # --- banks -----------------------------------------------------------------------------------
@@ -200,17 +214,41 @@ def question_create(
 
 @transaction.atomic
 def question_update(
-    *, question: Question, draft: QuestionDraft, actor: User, change_note: str = ""
+    *,
+    question: Question,
+    draft: QuestionDraft,
+    actor: User,
+    change_note: str = "",
+    based_on: int | None = None,
 ) -> QuestionVersion | None:
     """A new version when the content changed (returned); None when only tags (or nothing) did.
 
     The question row is locked so that two editors saving at once get numbers n+1 and n+2
-    instead of one of them failing on the unique number.
+    instead of one of them failing on the unique number. `based_on` is the version number the
+    editor started from: when another version was saved since and this draft differs from it,
+    EditConflict is raised and nothing changes (one editor would silently undo the other).
     """
     question = Question.objects.select_for_update().get(pk=question.pk)
     current = question.current_version
     if current is not None and current.qtype != draft.qtype:
         raise AuthoringError(TYPE_CHANGED)
+    if (
+        current is not None
+        and based_on is not None
+        and current.number != based_on
+        and current.content_hash != draft.content_hash()
+    ):
+        mine = current.created_by_id is not None and current.created_by_id == actor.pk
+        raise EditConflict(
+            EDIT_CONFLICT.format(
+                who="You (in another tab)" if mine else str(current.created_by or "Someone"),
+                pronoun="you" if mine else "they",
+                current=current.number,
+                based_on=based_on,
+                next=current.number + 1,
+            ),
+            current=current.number,
+        )
     _tags_set(question, draft.tags)
     if current is not None and current.content_hash == draft.content_hash():
         return None

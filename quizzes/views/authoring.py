@@ -34,7 +34,7 @@ from quizzes.models.banks import QuestionType
 from quizzes.rendering import render_markdown
 from quizzes.selectors import authoring as selectors
 from quizzes.services import authoring as services
-from quizzes.services.authoring import AuthoringError
+from quizzes.services.authoring import AuthoringError, EditConflict
 
 PAGE_SIZE = 25
 INSTRUCTORS_ONLY = (
@@ -382,7 +382,7 @@ def _with_more_rows(data: QueryDict) -> QueryDict:
     return data
 
 
-def _editor_page(request, *, bank, question, qtype, editor, preview, status=200):
+def _editor_page(request, *, bank, question, qtype, editor, preview, based_on=None, status=200):
     template = (
         "authoring/_preview.html"
         if request.headers.get("X-Preview") == "1"
@@ -399,9 +399,21 @@ def _editor_page(request, *, bank, question, qtype, editor, preview, status=200)
             "editor": editor,
             "form": editor.form,
             "preview": preview,
+            "based_on": based_on,
         },
         status=status,
     )
+
+
+def _based_on(request, question) -> int | None:
+    """The version number the editor started from (a hidden field of the edit form)."""
+    if question is None:
+        return None
+    try:
+        return int(request.POST.get("based_on", ""))
+    except ValueError:
+        # An old form without the field: the version the page shows now.
+        return question.current_version.number
 
 
 def _run_editor(request, *, bank, question, qtype, save):
@@ -410,23 +422,44 @@ def _run_editor(request, *, bank, question, qtype, save):
     action = request.POST.get("action", ACTION_SAVE)
     editing = question is not None
     key = question.key if editing else ""
+    based_on = _based_on(request, question)
     if action == ACTION_MORE:
         editor = QuestionEditor(
             qtype, data=_with_more_rows(request.POST), editing=editing, diagrams=diagrams, key=key
         )
         return _editor_page(
-            request, bank=bank, question=question, qtype=qtype, editor=editor, preview=None
+            request,
+            bank=bank,
+            question=question,
+            qtype=qtype,
+            editor=editor,
+            preview=None,
+            based_on=based_on,
         )
     editor = QuestionEditor(qtype, data=request.POST, editing=editing, diagrams=diagrams, key=key)
     clean = editor.check(key_for_rules=key or "new-question")
+    status = 200
     if action == ACTION_SAVE and clean:
         try:
-            return save(editor)
+            return save(editor, based_on)
+        except EditConflict as conflict:
+            editor.add_error(None, conflict.message)
+            # Saving again now is a choice made knowing of the newer version.
+            based_on = conflict.current
+            question.refresh_from_db()
+            status = 409
         except AuthoringError as error:
             editor.add_error(error.field, error.message)
     preview = _editor_preview(editor) if action == ACTION_PREVIEW else None
     return _editor_page(
-        request, bank=bank, question=question, qtype=qtype, editor=editor, preview=preview
+        request,
+        bank=bank,
+        question=question,
+        qtype=qtype,
+        editor=editor,
+        preview=preview,
+        based_on=based_on,
+        status=status,
     )
 
 
@@ -460,7 +493,7 @@ def question_create(request, slug, qtype):
             request, bank=bank, question=None, qtype=qtype, editor=editor, preview=None
         )
 
-    def save(editor):
+    def save(editor, based_on):
         question = services.question_create(bank=bank, draft=editor.built.draft, actor=request.user)
         messages.success(request, QUESTION_CREATED)
         return redirect("question_detail", question_id=question.pk)
@@ -490,15 +523,22 @@ def question_edit(request, question_id):
             key=question.key,
         )
         return _editor_page(
-            request, bank=bank, question=question, qtype=qtype, editor=editor, preview=None
+            request,
+            bank=bank,
+            question=question,
+            qtype=qtype,
+            editor=editor,
+            preview=None,
+            based_on=version.number,
         )
 
-    def save(editor):
+    def save(editor, based_on):
         new = services.question_update(
             question=question,
             draft=editor.built.draft,
             actor=request.user,
             change_note=editor.form.cleaned_data.get("change_note", ""),
+            based_on=based_on,
         )
         if new is not None:
             messages.success(request, QUESTION_VERSIONED.format(number=new.number))

@@ -63,6 +63,38 @@ def test_type_cannot_change_on_update():
         )
 
 
+def test_a_save_based_on_an_older_version_is_refused_and_changes_nothing():
+    author = f.InstructorFactory()
+    question = services.question_create(bank=f.QuestionBankFactory(), draft=draft(), actor=author)
+    services.question_update(
+        question=question, draft=draft(prompt="Second wording?"), actor=author, based_on=1
+    )
+    with pytest.raises(services.EditConflict) as conflict:
+        services.question_update(
+            question=question,
+            draft=draft(prompt="Third wording?", tags=("changed",)),
+            actor=author,
+            based_on=1,
+        )
+    assert conflict.value.current == 2
+    assert conflict.value.message.startswith("You (in another tab) saved version 2")
+    assert question.versions.count() == 2
+    assert list(question.tags.values_list("name", flat=True)) == ["attachments"]
+    # Based on the newest version, or without saying (imports, the API), it saves.
+    assert (
+        services.question_update(
+            question=question, draft=draft(prompt="Third wording?"), actor=author, based_on=2
+        ).number
+        == 3
+    )
+    assert (
+        services.question_update(
+            question=question, draft=draft(prompt="Fourth wording?"), actor=author
+        ).number
+        == 4
+    )
+
+
 def test_delete_refuses_a_question_in_a_quiz():
     question = f.QuestionFactory()
     f.QuizItemFactory(question=question)

@@ -408,6 +408,55 @@ def test_edit_makes_version_two_with_author_note_and_diff(client, bank, owner):
     assert "feedback changed" in html
 
 
+def test_two_editors_at_once_the_second_is_warned_and_loses_nothing(client, bank, owner):
+    question = create(client, bank, "single_choice", valid_post("single_choice"))
+    colleague = f.InstructorFactory(username="colleague", display_name="Cleo Colleague")
+    bank.visibility = Visibility.SHARED
+    bank.save()
+    bank.shared_with.add(colleague)
+    url = reverse("question_edit", args=[question.pk])
+    # Both open the editor on version 1.
+    mine = form_data(text_of(client.get(url)))
+    client.force_login(colleague)
+    theirs = form_data(text_of(client.get(url)))
+    theirs.update({"prompt": "Cleo's wording of the question?", "action": "save"})
+    assert client.post(url, theirs).status_code == 302
+
+    client.force_login(owner)
+    mine.update({"prompt": "My wording of the question?", "action": "save"})
+    response = client.post(url, mine)
+    assert response.status_code == 409
+    html = text_of(response).replace("&#x27;", "'")
+    assert "Cleo Colleague saved version 2 of this question while you were editing version 1" in (
+        html
+    )
+    assert "My wording of the question?" in html, "what was typed is still in the form"
+    question.refresh_from_db()
+    assert (question.current_version.number, question.versions.count()) == (2, 2)
+    assert question.current_version.prompt == "Cleo's wording of the question?"
+
+    # Saving again from the warned form is a choice made knowing of version 2.
+    again = form_data(html)
+    assert again["based_on"] == ["2"]
+    again.update({"action": "save"})
+    assert client.post(url, again).status_code == 302
+    question.refresh_from_db()
+    assert question.current_version.number == 3
+    assert question.current_version.prompt == "My wording of the question?"
+
+
+def test_a_stale_form_with_the_same_content_as_the_newer_version_is_no_conflict(client, bank):
+    question = create(client, bank, "single_choice", valid_post("single_choice"))
+    url = reverse("question_edit", args=[question.pk])
+    first = form_data(text_of(client.get(url)))
+    second = form_data(text_of(client.get(url)))
+    for data in (first, second):
+        data.update({"prompt": "The same fix, made twice?", "action": "save"})
+    assert client.post(url, first).status_code == 302
+    assert client.post(url, second).status_code == 302
+    assert question.versions.count() == 2
+
+
 def test_unchanged_save_makes_no_version_but_keeps_new_tags(client, bank):
     question = create(client, bank, "ordering", valid_post("ordering"))
     data = form_data(text_of(client.get(reverse("question_edit", args=[question.pk]))))
