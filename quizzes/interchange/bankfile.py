@@ -224,7 +224,7 @@ def _choices(item, diagrams):
 def _true_false(item, diagrams):
     answer = item.get("answer")
     if not isinstance(answer, bool):
-        raise _Invalid("a true_false question needs 'answer: true' or 'answer: false'")
+        raise _Invalid("a true/false question needs 'answer: true' or 'answer: false'")
     myth = bool(item.get("myth", False))
     return [
         OptionDraft(

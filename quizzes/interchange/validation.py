@@ -21,6 +21,19 @@ QUESTION_TYPES = (
     "flashcard",
     "hotspot",
 )
+# How messages name a type: words a person reads, close to the code a file writes.
+TYPE_WORDS = {
+    "single_choice": "single-choice",
+    "multiple_response": "multiple-response",
+    "true_false": "true/false",
+    "short_answer": "short-answer",
+    "numeric": "numeric",
+    "matching": "matching",
+    "ordering": "ordering",
+    "cloze": "cloze",
+    "flashcard": "flashcard",
+    "hotspot": "hotspot",
+}
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 CLOZE_BLANK = re.compile(r"\{\{(\d+)\}\}")
 FULL = Decimal(1)
@@ -33,12 +46,12 @@ BAD_DIFFICULTY = "difficulty must be a whole number from 1 (easiest) to 5 (harde
 FRACTION_RANGE = "option {n}: weight must be between -100 and 100 percent"
 MYTH_ON_RIGHT = "option {n} is flagged as a myth but earns credit; only wrong options state myths"
 TOO_FEW_OPTIONS = "a {qtype} question needs at least {count} options"
-SINGLE_NEEDS_ONE_RIGHT = "a single_choice question needs exactly one fully right option (found {n})"
+SINGLE_NEEDS_ONE_RIGHT = "a single-choice question needs exactly one fully right option (found {n})"
 MULTI_WEIGHTS = (
-    "the positive weights of a multiple_response question must add up to 100% "
+    "the positive weights of a multiple-response question must add up to 100% "
     "(they add up to {total}%)"
 )
-TRUE_FALSE_SHAPE = "a true_false question has the two options True and False, one of them right"
+TRUE_FALSE_SHAPE = "a true/false question has the two options True and False, one of them right"
 NEEDS_FULL_ANSWER = "a {qtype} question needs at least one answer worth 100%"
 EMPTY_OPTION = "option {n} has no text"
 NUMERIC_SHAPE = (
@@ -102,7 +115,7 @@ def _text_options_present(draft: QuestionDraft) -> list[str]:
 
 def _single_choice(draft, diagrams):
     if len(draft.options) < 2:
-        return [TOO_FEW_OPTIONS.format(qtype=draft.qtype, count=2)]
+        return [TOO_FEW_OPTIONS.format(qtype=TYPE_WORDS[draft.qtype], count=2)]
     right = sum(1 for o in draft.options if o.fraction == FULL)
     problems = _text_options_present(draft)
     if right != 1:
@@ -112,7 +125,7 @@ def _single_choice(draft, diagrams):
 
 def _multiple_response(draft, diagrams):
     if len(draft.options) < 2:
-        return [TOO_FEW_OPTIONS.format(qtype=draft.qtype, count=2)]
+        return [TOO_FEW_OPTIONS.format(qtype=TYPE_WORDS[draft.qtype], count=2)]
     problems = _text_options_present(draft)
     total = sum((o.fraction for o in draft.options if o.fraction > 0), Decimal(0))
     if abs(total - FULL) > Decimal("0.0001"):
@@ -131,7 +144,7 @@ def _true_false(draft, diagrams):
 def _short_answer(draft, diagrams):
     problems = _text_options_present(draft)
     if not any(o.fraction == FULL for o in draft.options):
-        problems.append(NEEDS_FULL_ANSWER.format(qtype=draft.qtype))
+        problems.append(NEEDS_FULL_ANSWER.format(qtype=TYPE_WORDS[draft.qtype]))
     return problems
 
 
@@ -141,7 +154,7 @@ def _numeric(draft, diagrams):
         if not _numeric_shape_ok(option.data):
             problems.append(NUMERIC_SHAPE.format(n=n))
     if not any(o.fraction == FULL for o in draft.options):
-        problems.append(NEEDS_FULL_ANSWER.format(qtype=draft.qtype))
+        problems.append(NEEDS_FULL_ANSWER.format(qtype=TYPE_WORDS[draft.qtype]))
     return problems
 
 
@@ -204,7 +217,7 @@ def _hotspot(draft, diagrams):
         return [HOTSPOT_DIAGRAM]
     problems = []
     if not any(o.fraction == FULL for o in draft.options):
-        problems.append(NEEDS_FULL_ANSWER.format(qtype=draft.qtype))
+        problems.append(NEEDS_FULL_ANSWER.format(qtype=TYPE_WORDS[draft.qtype]))
     if diagrams is not None:
         if diagram not in diagrams:
             known = ", ".join(sorted(diagrams)) or "none"
