@@ -200,3 +200,50 @@ def test_the_watch_does_see_a_violation(live_server, page):
     assert page.evaluate("window.ran") is None
     found = " ".join(watch.problems("/"))
     assert "script-src" in found and "style-src" in found
+
+
+def test_the_admin_works_under_the_policy(world, page):
+    """Staff use Django's admin: its pages, scripts and widgets must run under the same policy."""
+    base, assignment = world
+    f.UserFactory(username="sid", is_staff=True, is_superuser=True)
+    watch = Watch(page)
+    page.goto(base + "/admin/login/")
+    page.get_by_label("Username").fill("sid")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(base + "/admin/")
+    problems = watch.problems("admin index")
+
+    classroom = assignment.classroom
+    for url in (
+        "/admin/quizzes/user/",
+        "/admin/quizzes/questionbank/",
+        "/admin/quizzes/questionversion/",
+        "/admin/quizzes/attempt/",
+        "/admin/quizzes/ltiplatform/",
+        f"/admin/quizzes/assignment/{assignment.pk}/change/",
+        f"/admin/quizzes/quiz/{assignment.quiz.pk}/change/",
+    ):
+        page.goto(base + url)
+        problems += watch.problems(url)
+
+    # Widgets built by the admin's scripts: the two-list picker, inline rows, the date shortcuts.
+    page.goto(f"{base}/admin/quizzes/classroom/{classroom.pk}/change/")
+    page.locator("#id_instructors_from").wait_for()
+    assert page.locator("#id_instructors_add").is_visible()
+    rows = page.locator("tr.dynamic-enrollments")
+    before = rows.count()
+    page.locator(".add-row a").first.click()
+    assert rows.count() == before + 1
+    problems += watch.problems("classroom change (picker, inline rows)")
+    page.goto(f"{base}/admin/quizzes/assignment/{assignment.pk}/change/")
+    page.locator(".datetimeshortcuts a").first.click()
+    assert page.locator("input[name='due_at_0']").input_value() != ""
+    problems += watch.problems("assignment change (date shortcuts)")
+
+    # The change list's select-all box and action bar are scripted too.
+    page.goto(base + "/admin/quizzes/questionbank/")
+    page.locator("#action-toggle").check()
+    assert page.locator(".action-counter").inner_text().strip() != ""
+    problems += watch.problems("changelist actions")
+    assert problems == []
