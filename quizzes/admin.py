@@ -1,9 +1,11 @@
 """The admin site: a staff tool for support, not where instructors work."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from quizzes import models
+from quizzes.interchange.svg import read_diagram
 
 
 @admin.register(models.User)
@@ -58,7 +60,29 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 admin.site.register(models.Tag)
-admin.site.register(models.Diagram, list_display=("slug", "title", "updated_at"))
+
+
+class DiagramForm(forms.ModelForm):
+    """The same checks as a diagram loaded from a bank folder; the regions are read from it."""
+
+    class Meta:
+        model = models.Diagram
+        fields = ("slug", "title", "svg")
+
+    def clean_svg(self):
+        svg = self.cleaned_data["svg"]
+        read = read_diagram(svg)
+        if read.problems:
+            raise forms.ValidationError(list(read.problems))
+        self.instance.regions = read.regions
+        return svg
+
+
+@admin.register(models.Diagram)
+class DiagramAdmin(admin.ModelAdmin):
+    form = DiagramForm
+    list_display = ("slug", "title", "updated_at")
+    readonly_fields = ("regions",)
 
 
 class QuizItemInline(admin.TabularInline):

@@ -11,6 +11,18 @@ UNSAFE = "the drawing contains {what}, which is not allowed in a diagram"
 NO_REGIONS = "the drawing has no element with a data-region attribute"
 REGION_NO_TITLE = "region {region!r} has no <title> naming it"
 REGION_TWICE = "region {region!r} appears twice"
+# The site's Content Security Policy (quizzes/csp.py) allows no inline styles, so a browser
+# would ignore them and draw the diagram unstyled: refuse them where they can still be fixed.
+STYLE_ATTRIBUTE = (
+    'the drawing uses style attributes (style="..."), which the site\'s Content Security '
+    'Policy blocks; write them as presentation attributes instead, e.g. fill="#c0392b" '
+    'stroke-width="2" (Inkscape: Preferences › Input/Output › SVG output › '
+    "Style properties: presentation attributes)"
+)
+STYLE_ELEMENT = (
+    "the drawing has a <style> element, which the site's Content Security Policy blocks; put "
+    "fill, stroke and font settings on the elements as presentation attributes"
+)
 
 
 @dataclass(frozen=True)
@@ -34,8 +46,12 @@ def read_diagram(svg_text: str) -> DiagramFile:
         tag = _local(element.tag)
         if tag in FORBIDDEN_TAGS:
             problems.append(UNSAFE.format(what=f"a <{tag}> element"))
+        if tag == "style":
+            problems.append(STYLE_ELEMENT)
         for attribute, value in element.attrib.items():
             name = _local(attribute).lower()
+            if name == "style" and value.strip():
+                problems.append(STYLE_ATTRIBUTE)
             if name.startswith("on"):
                 problems.append(UNSAFE.format(what=f"an event handler ({name})"))
             if name == "href" and not value.startswith("#"):
