@@ -7,8 +7,11 @@ class often shares one public address:
 - per address: someone trying many accounts from one place (100 — far above what a class of
   30, each with a typo or two, ever reaches).
 Each count lives for WINDOW seconds from its first failure; reaching a threshold locks that key
-for LOCK seconds. A lock refuses the attempt before the password is checked (no hashing work for
-a locked key) and says when to try again, in the same words whether or not the username exists.
+for LOCK seconds. The per-username lock would let anyone keep an account locked by guessing from
+many addresses; so a browser its owner logged in from before (a signed cookie naming the account,
+set at each successful login) is exempt from that one lock, and only from it. A lock refuses
+the attempt before the password is checked (no hashing work for a locked key) and says when to
+try again, in the same words whether or not the username exists.
 
 The cache is the site's default cache: Redis when REDIS_URL is set, shared by every app server
 and process; the per-process memory cache otherwise (each process then counts on its own, so a
@@ -21,6 +24,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 
 WINDOW = 15 * 60
@@ -114,13 +118,20 @@ def _lock(scope: str, key: str, seconds: int, now: float) -> Lock:
     return Lock(scope, seconds)
 
 
-def login_lock(*, username: str, ip: str, now: float | None = None) -> Lock | None:
-    """The lock that refuses this attempt before any password is checked, if there is one."""
+def login_lock(
+    *, username: str, ip: str, known_browser: bool = False, now: float | None = None
+) -> Lock | None:
+    """The lock that refuses this attempt before any password is checked, if there is one.
+
+    `known_browser`: the account logged in from this browser before (see `known_browsers`);
+    the username-wide lock, which others can set off, then does not apply.
+    """
     now = time.time() if now is None else now
     locks = [
         lock
         for scope, key in _login_keys(username, ip).items()
-        if (lock := _locked(scope, key, now)) is not None
+        if not (known_browser and scope == "username")
+        and (lock := _locked(scope, key, now)) is not None
     ]
     return max(locks, key=lambda lock: lock.retry_after, default=None)
 
@@ -139,6 +150,39 @@ def login_success_record(*, username: str, ip: str) -> None:
     """The person at this address knows the password: forget their typos. The username's and
     the address's counts stay, so a success in between does not reset someone else's guessing."""
     cache.delete(_count_key(_login_keys(username, ip)["pair"]))
+
+
+# --- Browsers an account logged in from -----------------------------------------------------------
+
+KNOWN_COOKIE = "psoasquiz_known"
+KNOWN_SALT = "psoasquiz.login_limits.known"
+KNOWN_MAX_AGE = 365 * 24 * 3600
+# A shared computer remembers at most this many accounts (the latest).
+KNOWN_ACCOUNTS = 5
+
+
+def known_accounts(cookie: str | None) -> list[str]:
+    """The account digests a signed cookie value vouches for; [] when absent, forged or old."""
+    if not cookie:
+        return []
+    try:
+        value = signing.loads(cookie, salt=KNOWN_SALT, max_age=KNOWN_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, str)][:KNOWN_ACCOUNTS]
+
+
+def is_known_browser(cookie: str | None, username: str) -> bool:
+    return _digest("known", _normal(username)) in known_accounts(cookie)
+
+
+def known_cookie_after_login(cookie: str | None, username: str) -> str:
+    """The cookie value that adds this account (most recent first) to the browser's list."""
+    mine = _digest("known", _normal(username))
+    others = [item for item in known_accounts(cookie) if item != mine]
+    return signing.dumps([mine, *others][:KNOWN_ACCOUNTS], salt=KNOWN_SALT)
 
 
 def address_lock(*, ip: str, now: float | None = None) -> Lock | None:

@@ -1,5 +1,6 @@
 """Signing up, and logging in with limits on guessing. Logging out is Django's own view."""
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,17 +22,32 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")[:150]
-        lock = login_limits.login_lock(username=username, ip=client_ip(request))
+        known = login_limits.is_known_browser(
+            request.COOKIES.get(login_limits.KNOWN_COOKIE), username
+        )
+        lock = login_limits.login_lock(
+            username=username, ip=client_ip(request), known_browser=known
+        )
         if lock is not None:
             log_refusal(request, "login_locked", status=429, username=username, scope=lock.scope)
             return self._locked(self.get_form(), lock)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        login_limits.login_success_record(
-            username=form.get_user().get_username(), ip=client_ip(self.request)
+        username = form.get_user().get_username()
+        login_limits.login_success_record(username=username, ip=client_ip(self.request))
+        response = super().form_valid(form)
+        response.set_cookie(
+            login_limits.KNOWN_COOKIE,
+            login_limits.known_cookie_after_login(
+                self.request.COOKIES.get(login_limits.KNOWN_COOKIE), username
+            ),
+            max_age=login_limits.KNOWN_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
         )
-        return super().form_valid(form)
+        return response
 
     def form_invalid(self, form):
         if not form.has_error(NON_FIELD_ERRORS, "invalid_login"):

@@ -278,3 +278,45 @@ def test_bad_api_tokens_count_against_the_address(client, caplog):
         "/api/v1/me/", HTTP_AUTHORIZATION="Bearer psq_wrong", REMOTE_ADDR="192.0.2.10"
     )
     assert other.status_code == 401
+
+
+# --- A browser the owner used before ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_someone_locking_an_account_from_many_addresses_does_not_lock_its_owner_out(client):
+    f.StudentFactory(username="asha", password=PASSWORD)
+    # Asha logged in from her laptop last week: it keeps a signed note of that.
+    assert login(client, "asha", PASSWORD, ip="198.51.100.1").status_code == 302
+    laptop = client.cookies[login_limits.KNOWN_COOKIE].value
+    client.logout()
+
+    # Someone guesses her password from many addresses: the username-wide lock starts.
+    for n in range(USERNAME_LIMIT):
+        client.cookies.pop(login_limits.KNOWN_COOKIE, None)
+        login(client, "asha", "guess", ip=f"192.0.2.{n}")
+    client.cookies.pop(login_limits.KNOWN_COOKIE, None)
+    assert login(client, "asha", PASSWORD, ip="198.51.100.7").status_code == 429
+    # A forged or another account's note does not help the guesser.
+    client.cookies[login_limits.KNOWN_COOKIE] = laptop[:-2] + "xx"
+    assert login(client, "asha", PASSWORD, ip="198.51.100.7").status_code == 429
+    f.StudentFactory(username="guesser", password=PASSWORD)
+    client.cookies.pop(login_limits.KNOWN_COOKIE, None)
+    assert login(client, "guesser", PASSWORD, ip="198.51.100.8").status_code == 302
+    client.logout()
+    assert login(client, "asha", "guess", ip="198.51.100.8").status_code == 429
+
+    # From her laptop, Asha gets in; its own per-address typos still count.
+    client.cookies[login_limits.KNOWN_COOKIE] = laptop
+    assert login(client, "asha", PASSWORD, ip="198.51.100.1").status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_a_known_browser_cookie_remembers_the_latest_accounts_only():
+    cookie = None
+    for n in range(login_limits.KNOWN_ACCOUNTS + 2):
+        cookie = login_limits.known_cookie_after_login(cookie, f"user{n}")
+    assert login_limits.is_known_browser(cookie, "USER6 ")
+    assert not login_limits.is_known_browser(cookie, "user0")
+    assert not login_limits.is_known_browser(None, "user6")
+    assert not login_limits.is_known_browser("garbage", "user6")
