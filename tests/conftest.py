@@ -87,7 +87,11 @@ def axe_check(axe_source):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache: the guessing limits (quizzes/services/
-    login_limits.py) and API throttles count per address, and every test client is 127.0.0.1."""
+    login_limits.py) and API throttles count per address, and every test client is 127.0.0.1.
+    The same for the question versions a process keeps (SQLite gives rolled-back ids again)."""
     from django.core.cache import cache
 
+    from quizzes.selectors.versions import forget_versions
+
     cache.clear()
+    forget_versions()

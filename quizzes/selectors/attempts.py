@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, Sum, prefetch_related_objects
+from django.db.models import Max, Sum
 
 from quizzes import presentation
 from quizzes.models import (
@@ -18,12 +18,12 @@ from quizzes.models import (
     Attempt,
     Diagram,
     Extension,
-    Option,
     Quiz,
     User,
 )
 from quizzes.models.attempts import AttemptState
 from quizzes.models.quizzes import GradingMethod
+from quizzes.selectors.versions import attach_versions
 from quizzes.services.attempts import (
     CLOSED,
     NO_ATTEMPTS_LEFT,
@@ -194,8 +194,37 @@ def first_unanswered_position(attempt: Attempt) -> int:
     return first or 1
 
 
-def _ordered_options() -> Prefetch:
-    return Prefetch("options", queryset=Option.objects.order_by("position"))
+def attempt_with_answers(student: User, attempt_id: int) -> tuple[Attempt, list[Answer]] | None:
+    """The student's attempt with its quiz, and every question slot in order, each with its
+    question version and options: one query, plus two for versions this process has not read.
+
+    None when the attempt is not the student's (or has no questions).
+    """
+    answers = list(
+        Answer.objects.filter(attempt__pk=attempt_id, attempt__student=student)
+        .select_related("attempt__quiz")
+        .order_by("position")
+    )
+    if not answers:
+        return None
+    attempt = answers[0].attempt
+    for answer in answers:
+        answer.attempt = attempt
+    attach_versions(answers)
+    return attempt, answers
+
+
+def answer_for_student(student: User, attempt_id: int, position: int) -> Answer | None:
+    """One question slot of the student's attempt, with its attempt (as read now, not locked)
+    and its question version and options: one query, plus two for a version not read before."""
+    answer = (
+        Answer.objects.filter(attempt__pk=attempt_id, attempt__student=student, position=position)
+        .select_related("attempt")
+        .first()
+    )
+    if answer is not None:
+        attach_versions([answer])
+    return answer
 
 
 def diagrams_for(answers: Sequence[Answer]) -> dict[str, Diagram]:
@@ -210,8 +239,9 @@ def diagrams_for(answers: Sequence[Answer]) -> dict[str, Diagram]:
 
 
 def load_question(answers: Sequence[Answer]) -> dict[str, Diagram]:
-    """Load the options of these answers' versions (one query) and their diagrams (one more)."""
-    prefetch_related_objects([a.question_version for a in answers], _ordered_options())
+    """Give these answers their versions with options (see `attach_versions`) and return their
+    diagrams (one more query, for hotspot questions only)."""
+    attach_versions(answers)
     return diagrams_for(answers)
 
 

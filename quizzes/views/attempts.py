@@ -166,6 +166,25 @@ def _nav(answers: list[Answer], current: int) -> list[NavItem]:
     ]
 
 
+def _nav_html(nav: list[NavItem]) -> SafeString:
+    """The question buttons, one per question, built here rather than in the template: a
+    template loop costs more than the rest of the page on a long quiz, and these hold numbers
+    only, so there is nothing to escape."""
+    items = []
+    for item in nav:
+        position = int(item.position)
+        answered = " is-answered" if item.answered else ""
+        current = ' aria-current="step"' if item.current else ""
+        label = (" (this question)" if item.current else "") + (
+            ", answered" if item.answered else ", not answered"
+        )
+        items.append(
+            f'<li><button type="submit" name="go" value="q{position}" class="nav-q{answered}"'
+            f'{current}>{position}<span class="visually-hidden">{label}</span></button></li>'
+        )
+    return mark_safe("\n".join(items))  # noqa: S308 - numbers and fixed text only
+
+
 @dataclass(frozen=True)
 class ReviewedChoiceView:
     html: SafeString
@@ -315,7 +334,7 @@ def _render_question(
         "checked": checked,
         "locked": locked,
         "immediate": quiz.feedback_timing == FeedbackTiming.IMMEDIATE,
-        "nav": _nav(answers, answer.position),
+        "nav_html": _nav_html(_nav(answers, answer.position)),
         "previous": positions[index - 1] if index > 0 else None,
         "next": positions[index + 1] if index + 1 < len(positions) else None,
         "revision": attempt.revision if revision is None else revision,
@@ -359,8 +378,10 @@ def _target(go: str, answer: Answer, answers: list[Answer]) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_question(request, attempt_id: int, position: int):
-    attempt = _attempt_or_404(request, attempt_id)
-    answers = selectors.attempt_answers(attempt)
+    found = selectors.attempt_with_answers(request.user, attempt_id)
+    if found is None:
+        raise Http404("No such attempt.")
+    attempt, answers = found
     answer = _answer_at(answers, position)
     if attempt.state != AttemptState.IN_PROGRESS:
         if request.method == "POST":
@@ -369,7 +390,7 @@ def attempt_question(request, attempt_id: int, position: int):
     now = timezone.now()
     if time_is_up(attempt, now):
         return _closed_by_time(request, attempt, now)
-    diagrams = selectors.load_question([answer])
+    diagrams = selectors.diagrams_for([answer])
     if request.method == "GET":
         return _render_question(request, attempt, answers, answer, diagrams, now=now)
 

@@ -16,6 +16,7 @@ from quizzes.models import Answer, Attempt, Option
 from quizzes.models.attempts import AttemptState
 from quizzes.presentation import UNKNOWN_CHOICE
 from quizzes.rendering import render_markdown
+from quizzes.selectors.versions import forget_versions
 from quizzes.services import attempts as service
 from quizzes.views import attempts as views
 from tests import factories as f
@@ -870,12 +871,20 @@ def test_question_and_review_pages_do_not_query_per_question(client):
 def test_question_page_query_count_is_pinned(client, django_assert_num_queries):
     assignment, student = simple_quiz(5)
     attempt = start(client, assignment, student)
-    # session, user, attempt, answers with versions, the current version's options
+    forget_versions()
+    # session, user, the attempt with its answers; then, the first time this process shows
+    # them, the questions' versions and their options
     with django_assert_num_queries(5):
         client.get(q_url(attempt, 3))
+    # Versions never change, so the next pages read them from the process's cache.
+    with django_assert_num_queries(3):
+        client.get(q_url(attempt, 3))
     client.post(reverse("attempt_finish", args=[attempt.pk]))
+    forget_versions()
     # session, user, attempt, answers with versions, every version's options
     with django_assert_num_queries(5):
+        client.get(reverse("attempt_review", args=[attempt.pk]))
+    with django_assert_num_queries(4):
         client.get(reverse("attempt_review", args=[attempt.pk]))
 
 
