@@ -218,7 +218,11 @@ def _attempts(users, quiz, assignment, items, per_student, rng, chunk) -> tuple[
             chosen.append(option)
     Answer.objects.bulk_create(answers, batch_size=chunk)
     AnswerChoice.objects.bulk_create(
-        (AnswerChoice(answer=a, option_id=o) for a, o in zip(answers, chosen, strict=True)),
+        # With the copies of the answer's attempt and mark that the attempt services write.
+        (
+            AnswerChoice(answer=a, option_id=o, attempt=a.attempt, mark=a.points * a.fraction)
+            for a, o in zip(answers, chosen, strict=True)
+        ),
         batch_size=chunk,
     )
     return len(plans), len(answers)

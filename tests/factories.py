@@ -213,6 +213,9 @@ class AnswerChoiceFactory(factory.django.DjangoModelFactory):
     option = factory.SubFactory(
         OptionFactory, version=factory.SelfAttribute("..answer.question_version")
     )
+    # Copies of the answer's, as the attempt services write them.
+    attempt = factory.SelfAttribute("answer.attempt")
+    mark = factory.LazyAttribute(lambda c: c.answer.points * (c.answer.fraction or 0))
 
 
 class CardStateFactory(factory.django.DjangoModelFactory):

@@ -71,7 +71,12 @@ def sit(student, assignment, picks, *, number, started, state=AttemptState.SUBMI
             response={"option": option.pk},
             fraction=mark if closed else None,
         )
-        AnswerChoice.objects.create(answer=answer, option=option)
+        AnswerChoice.objects.create(
+            answer=answer,
+            option=option,
+            attempt=attempt,
+            mark=answer.points * (answer.fraction or 0),
+        )
     return attempt
 
 
@@ -469,6 +474,51 @@ def test_myths_sorted_by_prevalence_and_empty_class():
         ("common", 2, 3),
         ("rare", 1, 3),
     ]
+
+
+def test_latest_answer_is_the_last_submitted_in_this_class_whatever_the_quiz():
+    """Latest = the answer in the student's last-submitted closed attempt in this class; on a
+    tie in submission time, the later attempt. Worked out by hand per student below."""
+    classroom = f.ClassroomFactory()
+    bank = f.QuestionBankFactory(topic="myths")
+    myth = choice_question(bank, "trauma", wrong="The psoas stores trauma", myth=True)
+    other = choice_question(bank, "other")
+    quiz_a, quiz_b = f.QuizFactory(), f.QuizFactory()
+    f.QuizItemFactory(quiz=quiz_a, question=myth, position=1)
+    f.QuizItemFactory(quiz=quiz_b, question=other, position=1)
+    f.QuizItemFactory(quiz=quiz_b, question=myth, position=2)
+    a = f.AssignmentFactory(quiz=quiz_a, classroom=classroom)
+    b = f.AssignmentFactory(quiz=quiz_b, classroom=classroom)
+    elsewhere = f.AssignmentFactory(quiz=quiz_a)
+    students = [f.StudentFactory() for _ in range(5)]
+    for student in students:
+        f.EnrollmentFactory(classroom=classroom, student=student)
+    s1, s2, s3, s4, s5 = students
+    day = timedelta(days=1)
+    # s1: myth in quiz A, then right in quiz B a day later: latest is not the myth.
+    sit(s1, a, [(myth, 1)], number=1, started=NOW - 3 * day)
+    sit(s1, b, [(other, 0), (myth, 0)], number=1, started=NOW - 2 * day)
+    # s2: right in quiz B, then the myth in quiz A: latest is the myth.
+    sit(s2, b, [(other, 0), (myth, 0)], number=1, started=NOW - 3 * day)
+    sit(s2, a, [(myth, 1)], number=1, started=NOW - 2 * day)
+    # s3: the myth, then right in another class: that one does not count here, so the myth is
+    # s3's latest answer in this class.
+    sit(s3, a, [(myth, 1)], number=1, started=NOW - 3 * day)
+    f.EnrollmentFactory(classroom=elsewhere.classroom, student=s3)
+    sit(s3, elsewhere, [(myth, 0)], number=2, started=NOW - 2 * day)
+    # s4: two attempts submitted at the same moment: the later attempt (right) is the latest.
+    sit(s4, a, [(myth, 1)], number=1, started=NOW - 2 * day)
+    sit(s4, b, [(other, 0), (myth, 0)], number=1, started=NOW - 2 * day)
+    # s5: the same tie the other way round: the later attempt chose the myth.
+    sit(s5, b, [(other, 0), (myth, 0)], number=1, started=NOW - 2 * day)
+    sit(s5, a, [(myth, 1)], number=1, started=NOW - 2 * day)
+    # An open attempt choosing the myth counts for nobody yet.
+    sit(s1, a, [(myth, 1)], number=2, started=NOW - day, state=AttemptState.IN_PROGRESS)
+
+    (row,) = cr.myth_report(classroom, NOW).myths
+    assert (row.answers, row.chose) == (9, 5)
+    # Latest is the myth for s2, s3 and s5.
+    assert (row.students_ever, row.students_latest) == (5, 3)
 
 
 # --- pages, CSV, permissions -------------------------------------------------------------------

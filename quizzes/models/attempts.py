@@ -121,12 +121,25 @@ class Answer(models.Model):
 
 
 class AnswerChoice(models.Model):
+    """An option the answer's response chose or matched, written when the answer is graded.
+
+    `attempt` and `mark` repeat the answer's attempt and its mark (points × fraction) so that
+    the distractor and myth reports aggregate choices joined to attempts alone, as a bare
+    aggregate over the answers does, rather than choices joined to answers joined to attempts
+    (bench/results/reports.md). Answers are graded once, so the copies never go stale.
+    """
+
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="choices")
     option = models.ForeignKey("quizzes.Option", on_delete=models.CASCADE, related_name="+")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+")
+    mark = models.DecimalField(max_digits=14, decimal_places=7)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["answer", "option"], name="answer_choice_once"),
+            models.CheckConstraint(
+                condition=Q(mark__gte=0), name="answer_choice_mark_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,8 +24,12 @@ from decimal import Decimal
 from django.db.models import (
     Avg,
     Count,
+    Exists,
     F,
+    Func,
+    IntegerField,
     Max,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -43,6 +47,7 @@ from quizzes.models import (
     Classroom,
     Enrollment,
     Extension,
+    Option,
     Question,
     ReviewLog,
     User,
@@ -216,6 +221,18 @@ def _deck_cards(classroom: Classroom) -> QuerySet[CardState]:
 
 def _class_attempts(classroom: Classroom) -> QuerySet[Attempt]:
     return Attempt.objects.filter(assignment__classroom=classroom, student__in=_enrolled(classroom))
+
+
+def _closed_in_class(classroom: Classroom) -> Q:
+    """Rows (answers, choices) of the class's closed attempts, filtered through the join to the
+    attempt that the reports need anyway, rather than by a second read of the attempts."""
+    # The enrolled students straight from the enrollments: through `_enrolled`, PostgreSQL
+    # estimated one row for them and probed every answer against them.
+    return Q(
+        attempt__assignment__classroom=classroom,
+        attempt__state__in=CLOSED_STATES,
+        attempt__student__in=Enrollment.objects.filter(classroom=classroom).values("student"),
+    )
 
 
 def topic_order(topics) -> list[str]:
@@ -504,9 +521,7 @@ def mastery_report(classroom: Classroom, now: datetime) -> MasteryReport:
     topic = "question_version__question__bank__topic"
     quiz = {
         (r["attempt__student_id"], r[topic]): r
-        for r in Answer.objects.filter(
-            attempt__in=_class_attempts(classroom).filter(state__in=CLOSED_STATES)
-        )
+        for r in Answer.objects.filter(_closed_in_class(classroom))
         .values("attempt__student_id", topic)
         .annotate(mean=Avg(Coalesce("fraction", Value(Decimal(0)))), answers=Count("pk"))
         .order_by()
@@ -613,10 +628,24 @@ class MythReport:
     source_note: str = STUDY_CHOICES_NOT_RECORDED
 
 
-def _class_answers(classroom: Classroom) -> QuerySet[Answer]:
-    return Answer.objects.filter(
-        attempt__in=_class_attempts(classroom).filter(state__in=CLOSED_STATES)
-    )
+class EpochWeek(Func):
+    """The week number of a datetime column, weeks starting on Monday (`week_of` in SQL)."""
+
+    arity = 1
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # The UTC date minus 1970-01-01 is the epoch day, as an integer; cheaper per row than
+        # the exact microseconds `EpochDay` reads, which this needs no more than the day of.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"(((CAST(({sql} AT TIME ZONE 'UTC') AS DATE) - DATE '1970-01-01') + 3) / 7)",
+            params,
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        week = (EpochDay(self.source_expressions[0]) + Value(3)) / Value(7)
+        return compiler.compile(week)
 
 
 def myth_report(classroom: Classroom, now: datetime) -> MythReport:
@@ -624,55 +653,73 @@ def myth_report(classroom: Classroom, now: datetime) -> MythReport:
 
     A myth is a question's option flagged `is_myth`, identified by its text so that an edit to
     the prompt keeps one row (an option reworded becomes a new row, as it is a new statement).
+
+    Choices carry their answer's attempt, so the choice sums join choices to attempts only. A
+    student's latest answer to a question is the one in their last-submitted closed attempt
+    (the higher attempt id on a tie); a choice is in it when no later such answer exists, which
+    the database finds with an anti-join instead of ranking every answer.
     """
-    question = "question_version__question_id"
-    week = (EpochDay("attempt__submitted_at") + Value(3)) / Value(7)
-    answers = _class_answers(classroom)
-    # Each answer joined to the myth options of its own version (one per myth: no duplication).
+    closed = _closed_in_class(classroom)
+    myth_options = Option.objects.filter(is_myth=True)
+    # The answers per version and week; each myth the version offers counts them (Python below),
+    # so no answer is joined to its options. Versions without a myth give a few unused rows,
+    # which costs less than filtering every answer by its version.
     offered = (
-        answers.filter(question_version__options__is_myth=True)
-        .annotate(week=week)
-        .values(question, "question_version__options__text", "week")
+        Answer.objects.filter(closed)
+        .annotate(week=EpochWeek("attempt__submitted_at"))
+        .values_list("question_version_id", "week")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    choices = AnswerChoice.objects.filter(option__is_myth=True, answer__in=answers)
+    choices = AnswerChoice.objects.filter(closed, option__is_myth=True)
     chosen = (
-        choices.annotate(week=(EpochDay("answer__attempt__submitted_at") + Value(3)) / Value(7))
-        .values("answer__" + question, "option__text", "week")
+        choices.annotate(week=EpochWeek("attempt__submitted_at"))
+        .values_list("option_id", "week")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    latest = (
-        answers.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("attempt__student_id"), F(question)],
-                order_by=[F("attempt__submitted_at").desc(), F("attempt_id").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values("pk")
+    question = "option__version__question_id"
+    later = Answer.objects.filter(
+        Q(attempt__submitted_at__gt=OuterRef("attempt__submitted_at"))
+        | Q(
+            attempt__submitted_at=OuterRef("attempt__submitted_at"), attempt__gt=OuterRef("attempt")
+        ),
+        attempt__assignment__classroom=classroom,
+        attempt__state__in=CLOSED_STATES,
+        attempt__student=OuterRef("attempt__student"),
+        question_version__question=OuterRef(question),
     )
-    students = (
-        choices.values("answer__" + question, "option__text")
-        .annotate(
-            ever=Count("answer__attempt__student_id", distinct=True),
-            latest=Count("answer__attempt__student_id", distinct=True, filter=Q(answer__in=latest)),
-        )
-        .order_by()
-    )
+    students = choices.values_list(question, "option__text")
+
+    def distinct_students(found: QuerySet, kind: str) -> QuerySet:
+        return found.annotate(
+            kind=Value(kind), n=Count("attempt__student", distinct=True)
+        ).order_by()
+
+    people: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for question_id, text, kind, n in distinct_students(students, "ever").union(
+        distinct_students(students.filter(~Exists(later)), "latest"), all=True
+    ):
+        people[question_id, text][kind] = n
+    offered_rows, chosen_rows = list(offered), list(chosen)
+    options = myth_options.filter(
+        Q(version__in={version_id for version_id, _, _ in offered_rows})
+        | Q(pk__in={option_id for option_id, _, _ in chosen_rows})
+    ).select_related("version__question__bank", "version__question__current_version")
+    by_version: dict[int, list[Option]] = defaultdict(list)
+    questions: dict[int, Question] = {}
+    for option in options:
+        by_version[option.version_id].append(option)
+        questions.setdefault(option.version.question_id, option.version.question)
+    myths = {option.pk: option for found in by_version.values() for option in found}
     totals: dict[tuple, dict[int, list[int]]] = defaultdict(dict)
-    for r in offered:
-        key = (r[question], r["question_version__options__text"])
-        totals[key].setdefault(r["week"], [0, 0])[0] += r["n"]
-    for r in chosen:
-        key = (r["answer__" + question], r["option__text"])
-        totals[key].setdefault(r["week"], [0, 0])[1] += r["n"]
-    people = {(r["answer__" + question], r["option__text"]): r for r in students}
-    questions = Question.objects.select_related("bank", "current_version").in_bulk(
-        {q for q, _ in totals}
-    )
+    for version_id, week, n in offered_rows:
+        for option in by_version[version_id]:
+            key = (option.version.question_id, option.text)
+            totals[key].setdefault(week, [0, 0])[0] += n
+    for option_id, week, n in chosen_rows:
+        option = myths[option_id]
+        totals[option.version.question_id, option.text].setdefault(week, [0, 0])[1] += n
     all_weeks = {w for by_week in totals.values() for w in by_week}
     weeks = []
     if all_weeks:

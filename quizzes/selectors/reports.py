@@ -21,7 +21,9 @@ An item's mark is its points × fraction. The rest of the test is the attempt's 
 this item's mark. The attempt services store each attempt's total (`Attempt.marks`) when they
 close it, so the answer sums read every answer once, joined to its attempt, much as a bare
 aggregate over the answers does; summing every attempt's answers first was a third pass over
-them (bench/results/reports.md has the timings).
+them. Each chosen option (`AnswerChoice`) carries a copy of its answer's attempt and mark, so
+the option sums join the choices to the attempts alone, not through the answers
+(bench/results/reports.md has the timings).
 
 Random draws: attempts may see different questions. Item figures use the attempts that saw the
 item. The coefficient of internal consistency uses P = the mean number of questions per attempt
@@ -224,11 +226,11 @@ def counted_attempts(*, quiz: Quiz, classroom: Classroom | None = None) -> Query
 MARK = DecimalField(max_digits=14, decimal_places=7)
 
 
-def _mark(via: str = "") -> ExpressionWrapper:
-    """An answer's mark, points × fraction, along `via` (the path to Answer). Exact decimals:
-    equal marks group together, with no float rounding to split them."""
+def _mark() -> ExpressionWrapper:
+    """An answer's mark, points × fraction. Exact decimals: equal marks group together, with no
+    float rounding to split them."""
     return ExpressionWrapper(
-        F(f"{via}points") * Coalesce(F(f"{via}fraction"), Value(Decimal(0))), output_field=MARK
+        F("points") * Coalesce(F("fraction"), Value(Decimal(0))), output_field=MARK
     )
 
 
@@ -294,10 +296,10 @@ def _answer_rows(counted: Q, *, stored: bool, unstored_totals: Q | None) -> list
 
 
 def _option_rows(counted: Q, *, stored: bool) -> list[tuple]:
-    """Per option: how many counted answers chose it, and the sum of their rest-of-test marks."""
+    """Per option: how many counted answers chose it, and the sum of their rest-of-test marks.
+    A choice carries its answer's attempt and mark, so this joins choices to attempts only."""
     rest = ExpressionWrapper(
-        _total_marks("answer__attempt__", "answer__attempt_id", stored=stored) - _mark("answer__"),
-        output_field=MARK,
+        _total_marks("attempt__", "attempt_id", stored=stored) - F("mark"), output_field=MARK
     )
     return list(
         AnswerChoice.objects.filter(counted)
@@ -360,7 +362,7 @@ def quiz_report(*, quiz: Quiz, classroom: Classroom | None = None) -> QuizReport
     chosen = {
         option_id: (count, st.to_float(rest))
         for option_id, count, rest in _option_rows(
-            _counted(quiz=quiz, classroom=classroom, via="answer__attempt__"), stored=stored
+            _counted(quiz=quiz, classroom=classroom, via="attempt__"), stored=stored
         )
     }
     versions = {

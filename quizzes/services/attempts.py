@@ -514,7 +514,13 @@ def _record_choices(answers: list[Answer], grades: dict[int, Grade]) -> None:
     """Which options each response chose, for distractor and myth reports."""
     AnswerChoice.objects.filter(answer__in=answers).delete()
     AnswerChoice.objects.bulk_create(
-        AnswerChoice(answer=answer, option_id=option_id)
+        AnswerChoice(
+            answer=answer,
+            option_id=option_id,
+            # Copied for the reports (see AnswerChoice); the answer was graded just before.
+            attempt_id=answer.attempt_id,
+            mark=answer.points * answer.fraction,
+        )
         for answer in answers
         for option_id in grades[answer.pk].matched
     )

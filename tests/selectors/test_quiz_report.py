@@ -90,7 +90,13 @@ def sit(student, quiz, answers, *, number=1, assignment=None, state=AttemptState
         )
         options = list(given.version.options.order_by("position"))
         AnswerChoice.objects.bulk_create(
-            AnswerChoice(answer=answer, option=options[p]) for p in given.chosen
+            AnswerChoice(
+                answer=answer,
+                option=options[p],
+                attempt=attempt,
+                mark=answer.points * (answer.fraction or 0),
+            )
+            for p in given.chosen
         )
     return attempt
 
