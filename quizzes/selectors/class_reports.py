@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db.models import (
     Avg,
     Count,
+    DecimalField,
     Exists,
     F,
     Func,
@@ -194,11 +195,12 @@ def _enrolled(classroom: Classroom) -> QuerySet[User]:
 
 
 def enrolled_students(classroom: Classroom) -> list[User]:
-    """The class's students by name (one query)."""
+    """The class's students by name (one query), with only the fields the reports show (their
+    name and username): a row per student, so the other columns cost time for nothing."""
     return list(
-        User.objects.filter(enrollments__classroom=classroom).order_by(
-            "display_name", "username", "pk"
-        )
+        User.objects.filter(enrollments__classroom=classroom)
+        .only("username", "display_name")
+        .order_by("display_name", "username", "pk")
     )
 
 
@@ -226,8 +228,8 @@ def _class_attempts(classroom: Classroom) -> QuerySet[Attempt]:
 def _closed_in_class(classroom: Classroom) -> Q:
     """Rows (answers, choices) of the class's closed attempts, filtered through the join to the
     attempt that the reports need anyway, rather than by a second read of the attempts."""
-    # The enrolled students straight from the enrollments: through `_enrolled`, PostgreSQL
-    # estimated one row for them and probed every answer against them.
+    # The enrolled students straight from the enrollments: through the users (`_enrolled`),
+    # PostgreSQL estimated a single student and probed every answer against them.
     return Q(
         attempt__assignment__classroom=classroom,
         attempt__state__in=CLOSED_STATES,
@@ -292,12 +294,21 @@ def _ranked_closed(classroom: Classroom, order) -> QuerySet[Attempt]:
     return ranked.values("pk")
 
 
-def _attempt_figures(classroom: Classroom) -> dict[tuple[int, int], dict]:
+def _attempt_figures(
+    classroom: Classroom, assignments: list[Assignment]
+) -> dict[tuple[int, int], dict]:
     """Per (student, assignment): attempts, closed ones, open ones, best, mean, first and last
-    score, and the latest start and submission (one query)."""
+    score, and the latest start and submission (one query). The first and last scores need a
+    ranking of the attempts each, so they are only computed when one of the `assignments`
+    grades by them (None otherwise)."""
     closed = Q(state__in=CLOSED_STATES)
-    first = _ranked_closed(classroom, [F("number").asc()])
-    last = _ranked_closed(classroom, [F("number").desc()])
+    methods = {assignment.quiz.grading_method for assignment in assignments}
+
+    def score_of(order, method) -> Max | Value:
+        if method not in methods:
+            return Value(None, output_field=DecimalField())
+        return Max("fraction", filter=closed & Q(pk__in=_ranked_closed(classroom, order)))
+
     rows = (
         _class_attempts(classroom)
         .values("student_id", "assignment_id")
@@ -307,8 +318,8 @@ def _attempt_figures(classroom: Classroom) -> dict[tuple[int, int], dict]:
             open=Count("pk", filter=Q(state=AttemptState.IN_PROGRESS)),
             best=Max("fraction", filter=closed),
             mean=Avg("fraction", filter=closed),
-            first=Max("fraction", filter=closed & Q(pk__in=first)),
-            last=Max("fraction", filter=closed & Q(pk__in=last)),
+            first=score_of([F("number").asc()], GradingMethod.FIRST),
+            last=score_of([F("number").desc()], GradingMethod.LAST),
             started=Max("started_at"),
             submitted=Max("submitted_at"),
         )
@@ -395,7 +406,7 @@ def class_dashboard(classroom: Classroom, now: datetime) -> Dashboard:
             assignment__classroom=classroom, student__in=_enrolled(classroom)
         )
     }
-    attempts = _attempt_figures(classroom)
+    attempts = _attempt_figures(classroom, assignments)
     cards = _card_figures(classroom, now)
     reviews = _review_figures(classroom, now)
     deck_size = sum(deck_topics(classroom).values())
