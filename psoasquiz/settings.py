@@ -120,6 +120,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions live in the database, which every app server shares. With Redis they are also kept
+# there ("cached_db"), so a request reads its session without a query; the database stays the
+# record (every write goes to both, a session missing from Redis is read back from the database,
+# logging out deletes both). Never over the per-process memory cache: a worker would go on
+# serving a session that another worker had ended.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
 # --- Accounts ---------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "quizzes.User"
