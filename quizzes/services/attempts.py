@@ -41,6 +41,7 @@ from quizzes.models import (
 from quizzes.models.attempts import AttemptState
 from quizzes.models.memory import ReviewSource
 from quizzes.models.quizzes import FeedbackTiming
+from quizzes.selectors.versions import attach_versions
 from quizzes.services import lti
 from quizzes.services.memory import Outcome as MemoryOutcome
 from quizzes.services.memory import cards_review, policy_for_classes
@@ -324,6 +325,7 @@ def answer_save(
     spent_ms: int = 0,
     check: bool = False,
     now: datetime | None = None,
+    read: Answer | None = None,
 ) -> SaveResult:
     """Store the response for one question of an open attempt.
 
@@ -331,7 +333,8 @@ def answer_save(
     tab's save is refused (STALE) and nothing changes. `check` grades the answer now and locks
     it, for quizzes with immediate feedback. A response that does not fit the question raises
     InvalidResponse and nothing is stored. `spent_ms` is the time the page was open; one save
-    adds at most MAX_TIME_PER_SAVE_MS.
+    adds at most MAX_TIME_PER_SAVE_MS. `read` is this answer as the caller read it before, with
+    its attempt; it saves reading the answer again while the attempt's revision has not moved.
     """
     now = now or timezone.now()
     _readable(response)
@@ -343,12 +346,7 @@ def answer_save(
             _close(attempt, now=now, state=AttemptState.OVERDUE)
             message = TIME_UP.format(when=_utc(attempt.deadline_at))
             return SaveResult(SaveStatus.TIME_UP, attempt, message)
-        answer = (
-            Answer.objects.select_related("question_version")
-            .prefetch_related("question_version__options")
-            .filter(attempt=attempt, position=position)
-            .first()
-        )
+        answer = _answer_now(attempt, position, read)
         if answer is None:
             raise AttemptRefused(NO_SUCH_QUESTION.format(position=position))
         if revision is not None and revision != attempt.revision:
@@ -378,6 +376,26 @@ def answer_save(
         attempt.revision += 1
         attempt.save(update_fields=["revision"])
         return SaveResult(SaveStatus.SAVED, attempt, grade=result if check else None)
+
+
+def _answer_now(attempt: Attempt, position: int, read: Answer | None) -> Answer | None:
+    """The answer at this position as it stands, with its question version and options.
+
+    Every change to an answer is made under the attempt's lock and moves its revision, so an
+    answer read (with its attempt) at the revision the locked attempt still has is current.
+    """
+    if (
+        read is not None
+        and Answer.attempt.is_cached(read)
+        and read.attempt_id == attempt.pk
+        and read.position == position
+        and read.attempt.revision == attempt.revision
+    ):
+        return read
+    answer = Answer.objects.filter(attempt=attempt, position=position).first()
+    if answer is not None:
+        attach_versions([answer])
+    return answer
 
 
 def _whole(value) -> int:

@@ -432,6 +432,7 @@ def attempt_question(request, attempt_id: int, position: int):
             spent_ms=spent_ms(request.POST.get("shown_at"), answer, attempt.started_at, now),
             check=go == GO_CHECK,
             now=now,
+            read=answer,
         )
     except (InvalidResponse, AttemptRefused) as refusal:
         return again(
@@ -462,9 +463,10 @@ def _go(request, attempt: Attempt, go: str, answer: Answer, answers: list[Answer
 @require_POST
 def attempt_autosave(request, attempt_id: int, position: int):
     """JSON for attempt.js: {status, revision, message, answered}. Never checks an answer."""
-    attempt = _attempt_or_404(request, attempt_id)
-    answers = selectors.attempt_answers(attempt)
-    answer = _answer_at(answers, position)
+    answer = selectors.answer_for_student(request.user, attempt_id, position)
+    if answer is None:
+        raise Http404("No such attempt, or no such question in it.")
+    attempt = answer.attempt
 
     def reply(status: str, message: str = "", revision: int | None = None, answered=False):
         return JsonResponse(
@@ -478,7 +480,6 @@ def attempt_autosave(request, attempt_id: int, position: int):
 
     if attempt.state != AttemptState.IN_PROGRESS:
         return reply(SaveStatus.CLOSED, ATTEMPT_CLOSED)
-    selectors.load_question([answer])
     version = answer.question_version
     try:
         response = presentation.response_from_form(version, answer.option_order, request.POST)
@@ -498,6 +499,7 @@ def attempt_autosave(request, attempt_id: int, position: int):
             revision=revision,
             spent_ms=spent_ms(request.POST.get("shown_at"), answer, attempt.started_at, now),
             now=now,
+            read=answer,
         )
     except (InvalidResponse, AttemptRefused) as refusal:
         return reply("invalid", NOT_SAVED.format(reason=str(refusal).rstrip(".")))

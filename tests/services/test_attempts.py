@@ -24,6 +24,7 @@ from quizzes.models import (
 from quizzes.models.attempts import AttemptState
 from quizzes.models.memory import ReviewSource
 from quizzes.models.quizzes import FeedbackTiming
+from quizzes.selectors.attempts import answer_for_student
 from quizzes.services.attempts import (
     ATTEMPT_CLOSED,
     CLOSED,
@@ -604,6 +605,42 @@ def test_a_save_stores_the_response_and_time_and_bumps_the_revision():
     assert answer.time_taken_ms == 5000
     attempt.refresh_from_db()
     assert attempt.revision == 2
+
+
+def test_an_answer_read_before_the_save_is_used_only_while_the_revision_has_not_moved(
+    django_assert_num_queries,
+):
+    student, attempt = started(feedback_timing=FeedbackTiming.IMMEDIATE)
+    option = right_option(answers_of(attempt)[0]).pk
+    read = answer_for_student(student, attempt.pk, 1)
+    # Savepoint, attempt (locked), the answer, the attempt: the answer read before is current.
+    with django_assert_num_queries(5):
+        answer_save(
+            attempt_id=attempt.pk,
+            student=student,
+            position=1,
+            response={"option": option},
+            revision=0,
+            spent_ms=1000,
+            read=read,
+        )
+
+    # Another tab checks the answer: `read` is out of date, so it is read again and the check
+    # holds, and the time adds to what the other tab stored. An API save has no revision.
+    stale = answer_for_student(student, attempt.pk, 1)
+    save(attempt, student, 1, {"option": option}, spent_ms=300, check=True)
+    result = save(attempt, student, 1, None, revision=None, spent_ms=50, read=stale)
+    assert result.status == SaveStatus.LOCKED
+    answer = Answer.objects.get(attempt=attempt, position=1)
+    assert answer.response == {"option": option} and answer.time_taken_ms == 1300
+
+    # A slot read for another position or attempt is never taken for this one.
+    other_student, other = started(feedback_timing=FeedbackTiming.IMMEDIATE)
+    elsewhere = answer_for_student(other_student, other.pk, 2)
+    result = save(other, other_student, 1, None, spent_ms=10, read=elsewhere)
+    assert result.status == SaveStatus.SAVED
+    assert Answer.objects.get(attempt=other, position=1).time_taken_ms == 10
+    assert Answer.objects.get(attempt=other, position=2).time_taken_ms == 0
 
 
 def test_a_save_from_a_stale_page_changes_nothing():

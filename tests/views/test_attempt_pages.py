@@ -888,6 +888,20 @@ def test_question_page_query_count_is_pinned(client, django_assert_num_queries):
         client.get(reverse("attempt_review", args=[attempt.pk]))
 
 
+def test_autosave_query_count_is_pinned(client, django_assert_num_queries):
+    assignment, student = simple_quiz(5)
+    attempt = start(client, assignment, student)
+    url = reverse("attempt_autosave", args=[attempt.pk, 3])
+    client.get(q_url(attempt, 3))
+    # session, user, the answer with its attempt; then the save: savepoint, the attempt
+    # (locked), the answer, the attempt's revision, release. The answer read first is not read
+    # again while the revision has not moved.
+    with django_assert_num_queries(8):
+        assert client.post(url, {"revision": 0, "choice": "1"}).json()["status"] == "saved"
+    with django_assert_num_queries(8):
+        assert client.post(url, {"revision": 1, "choice": "2"}).json()["status"] == "saved"
+
+
 def test_the_leak_detector_can_fail():
     secrets = {"explanation": "inserts on the lesser trochanter"}
     assert _leaks('<input name="choice" value="123">', {}, [123]) == ["option id 123"]
