@@ -85,3 +85,26 @@ def test_the_check_finds_a_second_attempt(taken):
 def test_gunicorn_configs_parse():
     assert str(Config.parse("sync:3")) == "sync 3"
     assert Config.parse("gthread:2x4") == Config("gthread", 2, 4)
+
+
+def _row(key, rps, **floors):
+    row = {"key": key, "endpoint": key, "what": f"GET /{key}", "rps": rps}
+    row.update(floors)
+    return row
+
+
+def test_the_target_is_judged_against_each_floor_separately():
+    from bench.load import target_line
+
+    rows = [
+        _row("floor", 1000, x_rps=1.0, s_x_rps=2.0),
+        _row("session floor", 500, x_rps=0.5, s_x_rps=1.0),
+        _row("study queue", 300, x_rps=0.3, s_x_rps=0.6),
+        _row("submit answer", 260, x_rps=0.26, s_x_rps=0.52),
+        _row("class report", 10, x_rps=0.01, s_x_rps=0.02),  # not a hot endpoint
+    ]
+    said = target_line(rows)
+    against_floor, against_session = said.split(" Hot endpoints")
+    assert "**not met** (study queue 0.30×, submit answer 0.26×)" in against_floor
+    assert "1000 req/s" in against_floor
+    assert "**met**" in against_session and "class report" not in said
