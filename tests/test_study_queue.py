@@ -6,6 +6,7 @@ import pytest
 
 from quizzes.models import CardState
 from quizzes.selectors.study import (
+    _CARD_FIELDS,
     leeches_for_class,
     next_card_at,
     student_deck,
@@ -156,8 +157,8 @@ def test_the_queue_costs_the_same_queries_whatever_the_deck_size(size, django_as
     for n, question in enumerate(questions[: size * 4 // 5]):
         card(student, question, due_in=timedelta(minutes=-n))
     ReviewLogFactory(card=CardState.objects.filter(student=student).first(), reviewed_at=NOW)
-    # Classes, today's use, learning cards, review cards, new cards: five, for 5 or 200 cards.
-    with django_assert_num_queries(5):
+    # Classes, today's use, the deck with the student's cards on it: three, for 5 or 200 cards.
+    with django_assert_num_queries(3):
         today = study_today(student, NOW)
     # One new card was introduced today, so nine more may come.
     assert today.queue.left == min(size * 4 // 5, 50) + min(size - size * 4 // 5, 9)
@@ -183,13 +184,54 @@ def test_study_card_loads_a_deck_question_and_refuses_others(django_assert_num_q
 
 def test_next_card_at_is_the_soonest_due_or_end_of_burial():
     student, _, bank = enrolled_student()
-    assert next_card_at(student, NOW) is None
+
+    def both():
+        """The query, and the queue's answer from the deck it read: always the same."""
+        found = next_card_at(student, NOW)
+        assert study_today(student, NOW).next_card_at(NOW) == found
+        return found
+
+    assert both() is None
     card(student, single_choice(bank), due_in=timedelta(days=3))
     card(student, single_choice(bank), due_in=timedelta(hours=5), is_leech=True)
-    assert next_card_at(student, NOW) == NOW + timedelta(days=3)
+    assert both() == NOW + timedelta(days=3)
     tomorrow = datetime(2026, 3, 11, tzinfo=UTC)
     card(student, single_choice(bank), phase="new", due_in=timedelta(0), buried_until=tomorrow)
-    assert next_card_at(student, NOW) == tomorrow
+    assert both() == tomorrow
+    # Due now but buried until later: back when the burial ends.
+    card(
+        student,
+        single_choice(bank),
+        due_in=timedelta(hours=-1),
+        buried_until=NOW + timedelta(hours=2),
+    )
+    assert both() == NOW + timedelta(hours=2)
+    # A card off the deck (its bank no longer assigned) never counts.
+    card(student, single_choice(QuestionBankFactory()), due_in=timedelta(minutes=5))
+    assert both() == NOW + timedelta(hours=2)
+
+
+def test_the_queue_holds_the_cards_as_stored():
+    """The queue's cards come from the deck's query, not CardState.objects: same fields."""
+    student, _, bank = enrolled_student()
+    for n in range(3):
+        card(
+            student,
+            single_choice(bank),
+            due_in=timedelta(minutes=-n),
+            lapses=n,
+            last_review=NOW - timedelta(days=n + 1),
+        )
+    today = study_today(student, NOW)
+    assert len(today.cards) == 3
+    # The deck's rows carry every field of a card.
+    assert {"student_id", "question_id", *_CARD_FIELDS} == {
+        f.attname for f in CardState._meta.concrete_fields
+    }
+    for question_id, queued in today.cards.items():
+        stored = CardState.objects.get(student=student, question_id=question_id)
+        fields = [f.attname for f in CardState._meta.concrete_fields]
+        assert [getattr(queued, f) for f in fields] == [getattr(stored, f) for f in fields]
 
 
 def test_leeches_for_class_lists_the_class_students_leeches_on_its_deck():

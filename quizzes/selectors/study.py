@@ -1,25 +1,30 @@
 """Reading what a student studies: their deck, today's queue, the card shown, their leeches.
 
-The queue's rules live in `quizzes.studying` (pure); these functions only fetch. Every query is
-bounded by the day's allowance, never by the size of the deck, so the page costs the same number
-of queries for 5 cards or 5,000.
+The queue's rules live in `quizzes.studying` (pure); these functions fetch. The deck's
+definition (`_deck_of`: nested subqueries and an EXISTS) costs more to build, compile and plan
+than the queries that use it cost to run, so a request reads the deck once and passes it down:
+`study_today` reads every deck question with the student's card on it in one query (`DeckRow`:
+which cards are due, new, or buried is then decided on those rows, as the SQL filters did), and
+the card shown and the next card's time come from that same read (`StudyToday.deck`).
+The page costs the same number of queries for 5 cards or 5,000.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
     Count,
     Exists,
-    IntegerField,
+    FilteredRelation,
     Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
@@ -76,6 +81,12 @@ def student_deck(student: User) -> QuerySet[Question]:
     return _deck_of(Assignment.objects.filter(classroom__enrollments__student=student))
 
 
+def student_deck_ids(student: User) -> frozenset[int]:
+    """The ids of `student_deck`, read once per request and passed to what needs them."""
+    # No order: the model's default one would join the banks for nothing.
+    return frozenset(student_deck(student).order_by().values_list("pk", flat=True))
+
+
 def class_deck(classroom: Classroom) -> QuerySet[Question]:
     return _deck_of(Assignment.objects.filter(classroom=classroom))
 
@@ -96,36 +107,76 @@ def used_today(student: User, now: datetime) -> studying.Used:
     return studying.Used(new=counts["new"], reviews=counts["reviews"])
 
 
-def _awake(now: datetime) -> Q:
-    return Q(buried_until__isnull=True) | Q(buried_until__lte=now)
+class DeckRow(NamedTuple):
+    """A question of the student's deck and the fields of the student's card on it, all None
+    where the student has no card (`card_id` None)."""
+
+    question_id: int
+    card_id: int | None
+    phase: str | None
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime | None
+    last_review: datetime | None
+    reps: int | None
+    lapses: int | None
+    is_leech: bool | None
+    buried_until: datetime | None
+
+    def due_now(self, now: datetime) -> bool:
+        """What a due card is: due, not a leech, not buried (as `due_cards` filters)."""
+        return (
+            self.card_id is not None
+            and self.phase in DUE_PHASES
+            and self.due <= now
+            and not self.is_leech
+            and (self.buried_until is None or self.buried_until <= now)
+        )
+
+    def not_started(self, now: datetime) -> bool:
+        """No card yet, or a new card that is neither a leech nor buried."""
+        return self.card_id is None or (
+            self.phase == CardPhase.NEW
+            and not self.is_leech
+            and (self.buried_until is None or self.buried_until <= now)
+        )
+
+    def comes_back_at(self) -> datetime | None:
+        """When the card next shows: a new card when its burial ends, others when due and
+        awake (None: no card, or a new card that is not buried)."""
+        if self.card_id is None or self.phase == CardPhase.NEW:
+            return self.buried_until
+        return max(self.due, self.buried_until or self.due)
+
+    def card(self, student_id: int) -> CardState:
+        """The card as CardState.objects would read it."""
+        fields = dict(zip(_CARD_FIELDS, self[1:], strict=True))
+        fields.update(student_id=student_id, question_id=self.question_id)
+        return CardState.from_db(
+            CardState.objects.db, _CARD_ATTNAMES, [fields[name] for name in _CARD_ATTNAMES]
+        )
 
 
-def due_cards(student: User, now: datetime) -> QuerySet[CardState]:
-    """The student's cards due now, oldest due first: no leeches, none buried, only the deck's.
+# DeckRow's card fields as CardState names them, and CardState's own order of its fields.
+_CARD_FIELDS = ("id", *DeckRow._fields[2:])
+_CARD_ATTNAMES = [field.attname for field in CardState._meta.concrete_fields]
 
-    Served by the (student, due) index: the range scan stops at `now`.
+
+def deck_cards(student: User) -> QuerySet[Question]:
+    """Every deck question, in the banks' own order, with the student's card on it: rows for
+    DeckRow (one per deck question).
+
+    The study page reads the deck once, this way, rather than repeating the deck's subqueries
+    in a query for each part of the queue: they cost more to compile and plan than to run. The
+    cards are reached through an index on the student; cards off the deck (a class left, a
+    question archived) are never read.
     """
-    return CardState.objects.filter(
-        _awake(now),
-        student=student,
-        due__lte=now,
-        phase__in=DUE_PHASES,
-        is_leech=False,
-        question_id__in=student_deck(student).values("pk"),
-    ).order_by("due", "question_id")
-
-
-def new_questions(student: User, now: datetime) -> QuerySet[Question]:
-    """Deck questions the student has not started, in the banks' own order, with `card_reps`."""
-    started_or_resting = CardState.objects.filter(
-        student=student, question_id=OuterRef("pk")
-    ).filter(~Q(phase=CardPhase.NEW) | Q(is_leech=True) | Q(buried_until__gt=now))
-    reps = CardState.objects.filter(student=student, question_id=OuterRef("pk")).values("reps")[:1]
     return (
         student_deck(student)
-        .filter(~Exists(started_or_resting))
-        .annotate(card_reps=Coalesce(Subquery(reps, output_field=IntegerField()), Value(0)))
+        .annotate(card=FilteredRelation("cards", condition=Q(cards__student=student)))
         .order_by("bank_id", "pk")
+        .values_list("pk", *(f"card__{name}" for name in _CARD_FIELDS))
     )
 
 
@@ -139,34 +190,57 @@ class StudyToday:
     cards: dict[int, CardState]
     # Review count of each new card in the queue (0 when it has no row).
     new_reps: dict[int, int]
+    # The student's deck as read for this queue, for `study_card` and `next_card_at`.
+    deck_rows: tuple[DeckRow, ...] = ()
+
+    @cached_property
+    def deck(self) -> frozenset[int]:
+        """The ids of the student's deck."""
+        return frozenset(row.question_id for row in self.deck_rows)
 
     def reps_of(self, question_id: int) -> int:
         card = self.cards.get(question_id)
         return card.reps if card else self.new_reps.get(question_id, 0)
 
+    def next_card_at(self, now: datetime) -> datetime | None:
+        """`next_card_at` for the deck this queue was built from, without a query."""
+        return min(
+            (
+                back
+                for row in self.deck_rows
+                if row.card_id is not None
+                and not row.is_leech
+                and (back := row.comes_back_at()) is not None
+                and back > now
+            ),
+            default=None,
+        )
+
 
 def study_today(student: User, now: datetime) -> StudyToday:
-    """Today's queue for the student and what it is made of (at most five queries)."""
+    """Today's queue for the student and what it is made of (three queries)."""
     classes = study_classes(student)
     limits = studying.limits_for((c.new_cards_per_day, c.reviews_per_day) for c in classes)
     used = used_today(student, now)
     new_allowed, reviews_allowed = studying.allowance(limits, used)
-    due = due_cards(student, now)
-    learning = list(due.filter(phase__in=studying.LEARNING_PHASES)[:LEARNING_WINDOW])
+    # Without a class there is no deck (it is made of the classes' assignments).
+    rows = [DeckRow._make(row) for row in deck_cards(student)] if classes else []
+    due = sorted((r for r in rows if r.due_now(now)), key=lambda r: (r.due, r.question_id))
+    learning = [r for r in due if r.phase in studying.LEARNING_PHASES][:LEARNING_WINDOW]
     # One more than allowed tells whether the limit held cards back.
     reviews = (
-        list(due.filter(phase=CardPhase.REVIEW)[: reviews_allowed + 1])
+        [r for r in due if r.phase == CardPhase.REVIEW][: reviews_allowed + 1]
         if limits.reviews_per_day
         else []
     )
     new = (
-        list(new_questions(student, now).values_list("pk", "card_reps")[: new_allowed + 1])
+        [(r.question_id, r.reps or 0) for r in rows if r.not_started(now)][: new_allowed + 1]
         if limits.new_per_day
         else []
     )
     queue = studying.build_queue(
-        learning=[studying.DueCard(c.question_id, c.due, c.phase) for c in learning],
-        reviews=[studying.DueCard(c.question_id, c.due, c.phase) for c in reviews],
+        learning=[studying.DueCard(r.question_id, r.due, r.phase) for r in learning],
+        reviews=[studying.DueCard(r.question_id, r.due, r.phase) for r in reviews],
         new=[qid for qid, _ in new],
         limits=limits,
         used=used,
@@ -176,13 +250,16 @@ def study_today(student: User, now: datetime) -> StudyToday:
         limits=limits,
         used=used,
         queue=queue,
-        cards={c.question_id: c for c in (*learning, *reviews)},
+        cards={r.question_id: r.card(student.pk) for r in (*learning, *reviews)},
         new_reps=dict(new),
+        deck_rows=tuple(rows),
     )
 
 
 def next_card_at(student: User, now: datetime) -> datetime | None:
-    """When the next non-leech card of the deck comes up after `now` (buried ones included)."""
+    """When the next non-leech card of the deck comes up after `now` (buried ones included).
+
+    `StudyToday.next_card_at` gives the same from the deck a queue was built from."""
     back = Case(
         When(phase=CardPhase.NEW, then="buried_until"),
         default=Greatest("due", Coalesce("buried_until", "due")),
@@ -199,14 +276,22 @@ def next_card_at(student: User, now: datetime) -> datetime | None:
     )
 
 
-def study_card(student: User, question_id: int) -> tuple[QuestionVersion, Diagram | None]:
+def study_card(
+    student: User, question_id: int, deck: Collection[int] | None = None
+) -> tuple[QuestionVersion, Diagram | None]:
     """The current version of a deck question, options loaded, with its diagram if it has one.
 
+    `deck`: the deck's question ids when the caller has read them (then no query checks it).
     Raises Question.DoesNotExist when the question is not in the student's deck.
     """
+    if deck is None:
+        questions = student_deck(student)
+    elif question_id in deck:
+        questions = Question.objects.filter(archived_at__isnull=True, current_version__isnull=False)
+    else:
+        raise Question.DoesNotExist(f"Question {question_id} is not in the student's deck.")
     question = (
-        student_deck(student)
-        .select_related("current_version", "bank")
+        questions.select_related("current_version", "bank")
         .prefetch_related(
             Prefetch("current_version__options", queryset=Option.objects.order_by("position"))
         )

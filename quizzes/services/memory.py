@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from quizzes import optimizing, presentation, scheduling, studying
@@ -26,7 +26,7 @@ from quizzes.grading import Grade, InvalidResponse, grade
 from quizzes.grading import Outcome as GradeOutcome
 from quizzes.models import CardState, Classroom, Option, Question, QuestionVersion, ReviewLog, User
 from quizzes.models.memory import CardPhase, ReviewSource
-from quizzes.selectors.study import student_deck
+from quizzes.selectors.study import student_deck_ids
 
 STALE_REVIEW = (
     "You already reviewed this card (in another tab, or by sending the page twice), so this "
@@ -178,45 +178,63 @@ def cards_review(
                     .order_by("question_id")
                 }
             )
-        logs = []
-        for outcome in outcomes:
-            card = existing[outcome.question_version.question_id]
-            before = memory_of(card)
-            result = scheduling.review(
-                before,
-                outcome.rating,
-                reviewed_at,
+        logs = [
+            _apply(
+                existing[outcome.question_version.question_id],
+                outcome,
+                student=student,
+                source=source,
+                reviewed_at=reviewed_at,
                 policy=policy,
-                card_key=card_key(student_id=student.pk, question_id=card.question_id),
             )
-            after = result.memory
-            card.phase, card.step = after.phase, after.step
-            card.stability, card.difficulty = after.stability, after.difficulty
-            card.due, card.last_review = after.due, after.last_review
-            card.reps, card.lapses = after.reps, after.lapses
-            if result.became_leech:
-                card.is_leech = True
-            logs.append(
-                ReviewLog(
-                    card=card,
-                    question_version=outcome.question_version,
-                    rating=int(outcome.rating),
-                    source=source,
-                    answer_id=outcome.answer_id,
-                    reviewed_at=reviewed_at,
-                    duration_ms=outcome.duration_ms,
-                    phase_before=before.phase,
-                    stability_after=after.stability,
-                    difficulty_after=after.difficulty,
-                    due_after=after.due,
-                )
-            )
+            for outcome in outcomes
+        ]
         # One row per card, in the order first reviewed, even when two outcomes share it.
         reviewed = {o.question_version.question_id: None for o in outcomes}
         cards = [existing[question_id] for question_id in reviewed]
         CardState.objects.bulk_update(cards, SCHEDULE_FIELDS)
         ReviewLog.objects.bulk_create(logs)
     return cards
+
+
+def _apply(
+    card: CardState,
+    outcome: Outcome,
+    *,
+    student: User,
+    source: str,
+    reviewed_at: datetime,
+    policy: scheduling.Policy,
+) -> ReviewLog:
+    """Schedule the card for the outcome (in memory) and return its review row, unsaved."""
+    before = memory_of(card)
+    result = scheduling.review(
+        before,
+        outcome.rating,
+        reviewed_at,
+        policy=policy,
+        card_key=card_key(student_id=student.pk, question_id=card.question_id),
+    )
+    after = result.memory
+    card.phase, card.step = after.phase, after.step
+    card.stability, card.difficulty = after.stability, after.difficulty
+    card.due, card.last_review = after.due, after.last_review
+    card.reps, card.lapses = after.reps, after.lapses
+    if result.became_leech:
+        card.is_leech = True
+    return ReviewLog(
+        card=card,
+        question_version=outcome.question_version,
+        rating=int(outcome.rating),
+        source=source,
+        answer_id=outcome.answer_id,
+        reviewed_at=reviewed_at,
+        duration_ms=outcome.duration_ms,
+        phase_before=before.phase,
+        stability_after=after.stability,
+        difficulty_after=after.difficulty,
+        due_after=after.due,
+    )
 
 
 @dataclass(frozen=True)
@@ -240,20 +258,30 @@ def study_option_order(version: QuestionVersion, *, student_id: int, reps: int) 
     return presentation.initial_option_order(version, shuffle=True, rng=random.Random(seed))
 
 
-def _deck_version(student: User, question_id: int) -> QuestionVersion:
-    """The current version of a question in the student's deck, options loaded.
+def _deck_version(
+    student: User, question_id: int, *, options: bool
+) -> tuple[QuestionVersion, frozenset[int]]:
+    """The current version of a question in the student's deck (its options loaded if asked),
+    and the deck's question ids, for burying related cards in the same request.
 
     Raises Question.DoesNotExist for a question outside the deck (or no question at all).
     """
+    deck = student_deck_ids(student)
+    if question_id not in deck:
+        raise Question.DoesNotExist(f"Question {question_id} is not in the student's deck.")
     question = (
-        student_deck(student)
+        Question.objects.filter(archived_at__isnull=True, current_version__isnull=False)
         .select_related("current_version")
-        .prefetch_related(
-            Prefetch("current_version__options", queryset=Option.objects.order_by("position"))
-        )
         .get(pk=question_id)
     )
-    return question.current_version
+    version = question.current_version
+    # The version's question is this one: no query to reach its bank or id later.
+    version.question = question
+    if options:
+        prefetch_related_objects(
+            [version], Prefetch("options", queryset=Option.objects.order_by("position"))
+        )
+    return version, deck
 
 
 def _cards_lock(student: User) -> None:
@@ -267,12 +295,17 @@ def _cards_lock(student: User) -> None:
 
 def _locked_card(student: User, question_id: int, now: datetime) -> CardState:
     _cards_lock(student)
-    # Create the row first, so two first reviews racing for a new card queue on one row lock.
-    CardState.objects.bulk_create(
-        [CardState(student=student, question_id=question_id, due=now, phase=CardPhase.NEW)],
-        ignore_conflicts=True,
-    )
-    return CardState.objects.select_for_update().get(student=student, question_id=question_id)
+    cards = CardState.objects.select_for_update().filter(student=student, question_id=question_id)
+    card = cards.first()
+    if card is None:
+        # A first review creates the row. Every writer of this student's cards holds the lock
+        # taken above, so none can create it meanwhile; ignore_conflicts is a second defence.
+        CardState.objects.bulk_create(
+            [CardState(student=student, question_id=question_id, due=now, phase=CardPhase.NEW)],
+            ignore_conflicts=True,
+        )
+        card = cards.get()
+    return card
 
 
 def _duration(duration_ms) -> int:
@@ -286,6 +319,7 @@ def _review_one(
     *,
     student: User,
     version: QuestionVersion,
+    deck: frozenset[int],
     rating: scheduling.Rating,
     duration_ms: int,
     source: str,
@@ -296,7 +330,8 @@ def _review_one(
 ) -> StudyReview:
     """Check the card is reviewable from this page, apply the rating, bury related cards.
 
-    Runs inside the caller's transaction, after the card row is locked.
+    Runs inside the caller's transaction. The card is the only one reviewed, so it is written
+    directly (what `cards_review` does for many, without its second lock and read).
     """
     if version_id is not None and version_id != version.pk:
         raise StudyRefused(CARD_CHANGED)
@@ -306,14 +341,17 @@ def _review_one(
     if reps is not None and reps != card.reps:
         raise StudyRefused(STALE_REVIEW)
     classrooms = Classroom.objects.filter(enrollments__student=student)
-    (card,) = cards_review(
+    log = _apply(
+        card,
+        Outcome(version, rating, duration_ms=_duration(duration_ms)),
         student=student,
-        outcomes=[Outcome(version, rating, duration_ms=_duration(duration_ms))],
         source=source,
         reviewed_at=now,
         policy=policy_for_classes(classrooms=classrooms, now=now, own_exam_date=student.exam_date),
     )
-    buried = related_cards_bury(student=student, question_id=version.question_id, now=now)
+    card.save(update_fields=SCHEDULE_FIELDS)
+    log.save()
+    buried = related_cards_bury(student=student, question=version.question, now=now, deck=deck)
     return StudyReview(card, rating, card.due - now, grade_result, buried)
 
 
@@ -343,12 +381,13 @@ def flashcard_review(
     now = now or timezone.now()
     rating = _rating(rating)
     with transaction.atomic():
-        version = _deck_version(student, question_id)
+        version, deck = _deck_version(student, question_id, options=False)
         if version.qtype != "flashcard":
             raise StudyRefused(NOT_A_FLASHCARD)
         return _review_one(
             student=student,
             version=version,
+            deck=deck,
             rating=rating,
             duration_ms=duration_ms,
             source=ReviewSource.FLASHCARD,
@@ -375,7 +414,7 @@ def study_answer(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        version = _deck_version(student, question_id)
+        version, deck = _deck_version(student, question_id, options=True)
         if version.qtype == "flashcard":
             raise StudyRefused(NOT_SELF_RATED)
         if not presentation.is_answered(version.qtype, response):
@@ -394,6 +433,7 @@ def study_answer(
         return _review_one(
             student=student,
             version=version,
+            deck=deck,
             rating=rating,
             duration_ms=duration_ms,
             source=ReviewSource.STUDY,
@@ -409,53 +449,54 @@ def _sentence(message: str) -> str:
     return message if message.endswith(".") else f"{message}."
 
 
-def related_cards_bury(*, student: User, question_id: int, now: datetime) -> int:
+def related_cards_bury(
+    *, student: User, question: Question, now: datetime, deck: frozenset[int]
+) -> int:
     """Bury, until the next UTC day, the student's cards related to the one just reviewed.
 
     Seeing the flashcard form of a fact right after its quiz form tests short-term memory, not
     recall. "Related" is decided by `studying.related_questions`. Related deck questions the
     student has never seen get a new card row carrying the burial. Returns how many were buried.
+    `question` has its bank_id loaded; `deck` is the student's deck ids (`student_deck_ids`).
+    Runs inside the caller's transaction, which holds `_cards_lock`.
     """
-    question = Question.objects.only("bank_id").get(pk=question_id)
     bank: dict[int, tuple[str, set[str]]] = {}
     for pk, key, tag in Question.objects.filter(
         bank_id=question.bank_id, archived_at__isnull=True
     ).values_list("pk", "key", "tags__name"):
         bank.setdefault(pk, (key, set()))[1].update([tag] if tag else [])
     related = studying.related_questions(
-        question_id, {pk: (key, frozenset(tags)) for pk, (key, tags) in bank.items()}
+        question.pk, {pk: (key, frozenset(tags)) for pk, (key, tags) in bank.items()}
     )
-    if not related:
+    in_deck = related & deck
+    if not in_deck:
         return 0
     tomorrow = studying.bury_until(now)
-    with transaction.atomic():
-        _cards_lock(student)
-        in_deck = set(student_deck(student).filter(pk__in=related).values_list("pk", flat=True))
-        cards = {
-            card.question_id: card
-            for card in CardState.objects.select_for_update()
-            .filter(student=student, question_id__in=in_deck)
-            .order_by("question_id")
-        }
-        to_bury = [
-            card.pk
-            for card in cards.values()
-            if studying.should_bury(
-                phase=card.phase, due=card.due, is_leech=card.is_leech, tomorrow=tomorrow
-            )
-        ]
-        CardState.objects.filter(pk__in=to_bury).update(buried_until=tomorrow)
-        unseen = [
-            CardState(
-                student=student,
-                question_id=qid,
-                due=now,
-                phase=CardPhase.NEW,
-                buried_until=tomorrow,
-            )
-            for qid in sorted(in_deck - cards.keys())
-        ]
-        CardState.objects.bulk_create(unseen, ignore_conflicts=True)
+    cards = {
+        card.question_id: card
+        for card in CardState.objects.select_for_update()
+        .filter(student=student, question_id__in=in_deck)
+        .order_by("question_id")
+    }
+    to_bury = [
+        card.pk
+        for card in cards.values()
+        if studying.should_bury(
+            phase=card.phase, due=card.due, is_leech=card.is_leech, tomorrow=tomorrow
+        )
+    ]
+    CardState.objects.filter(pk__in=to_bury).update(buried_until=tomorrow)
+    unseen = [
+        CardState(
+            student=student,
+            question_id=qid,
+            due=now,
+            phase=CardPhase.NEW,
+            buried_until=tomorrow,
+        )
+        for qid in sorted(in_deck - cards.keys())
+    ]
+    CardState.objects.bulk_create(unseen, ignore_conflicts=True)
     return len(to_bury) + len(unseen)
 
 

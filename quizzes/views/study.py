@@ -23,8 +23,6 @@ from quizzes.grading import Grade, InvalidResponse, Outcome, grade
 from quizzes.models import CardState, Question
 from quizzes.rendering import render_markdown
 from quizzes.selectors.study import (
-    next_card_at,
-    student_deck,
     student_leeches,
     study_card,
     study_today,
@@ -138,7 +136,7 @@ def study(request):
     if not today.classes:
         return render(request, "study/study.html", {**context, "state": "no_class"})
     if request.GET.get("feedback"):
-        feedback = _feedback_context(request, student)
+        feedback = _feedback_context(request, student, today.deck)
         if feedback:
             return render(request, "study/study.html", {**context, **feedback})
     head = today.queue.head
@@ -147,7 +145,7 @@ def study(request):
             request, "study/study.html", {**context, **_empty_context(student, now, today)}
         )
     try:
-        version, diagram = study_card(student, head)
+        version, diagram = study_card(student, head, today.deck)
     except Question.DoesNotExist as missing:  # archived between the two queries
         raise Http404 from missing
     reps = today.reps_of(head)
@@ -198,9 +196,9 @@ def study(request):
 
 
 def _empty_context(student, now: datetime, today) -> dict:
-    if not student_deck(student).exists():
+    if not today.deck:
         return {"state": "no_deck"}
-    candidates = [next_card_at(student, now)]
+    candidates = [today.next_card_at(now)]
     if today.queue.new_held_back or today.queue.reviews_held_back:
         candidates.append(studying.day_bounds(now)[1])
     upcoming = min((c for c in candidates if c is not None), default=None)
@@ -285,13 +283,13 @@ def _answer(request, question_id: int, reps: int, version_id: int, duration: int
     return redirect(f"{reverse('study')}?feedback=1")
 
 
-def _feedback_context(request, student) -> dict | None:
+def _feedback_context(request, student, deck: frozenset[int]) -> dict | None:
     """The last answer's review, kept in the session so that reloading the page shows it again."""
     stored = request.session.get(FEEDBACK_KEY)
     if not isinstance(stored, dict):
         return None
     try:
-        version, diagram = study_card(student, int(stored["question_id"]))
+        version, diagram = study_card(student, int(stored["question_id"]), deck)
         if version.pk != stored["version_id"]:
             return None
         order, response = stored["order"], stored["response"]
