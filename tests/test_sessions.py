@@ -46,6 +46,7 @@ def cached_db():
 
 
 @pytest.mark.django_db
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.db")
 def test_without_the_cache_a_logged_in_request_queries_its_session(
     client, django_assert_num_queries
 ):
