@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from quizzes.models import Answer, AnswerChoice, Attempt, CardState, ReviewLog
 from quizzes.models.attempts import AttemptState
+from quizzes.selectors.attempts import answer_for_student
 from quizzes.services.attempts import (
     SaveStatus,
     answer_save,
@@ -138,6 +139,38 @@ def test_saving_with_the_same_revision_at_once_saves_exactly_one():
     assert saved.count() == 1
     winner = next(i for i, r in enumerate(results) if r.status == SaveStatus.SAVED)
     assert saved.get().position == winner + 1
+
+
+def test_saves_of_pages_read_at_the_same_revision_save_exactly_one():
+    """The usual save moves the revision with one conditional UPDATE instead of locking and
+    reading the attempt first: racing, exactly one of them may still find the revision."""
+    student, assignment = assigned_quiz()
+    attempt = attempt_start(student=student, assignment=assignment, seed=1)
+    answers = {a.position: a for a in attempt.answers.select_related("question_version")}
+    choices = {position: right_option_id(answer) for position, answer in answers.items()}
+    reads = [answer_for_student(student, attempt.pk, i + 1) for i in range(THREADS)]
+
+    results = race(
+        lambda i: answer_save(
+            attempt_id=attempt.pk,
+            student=student,
+            position=i + 1,
+            response={"option": choices[i + 1]},
+            revision=0,
+            spent_ms=1000,
+            read=reads[i],
+        )
+    )
+
+    statuses = sorted(r.status for r in results)
+    assert statuses.count(SaveStatus.SAVED) == 1
+    assert statuses.count(SaveStatus.STALE) == THREADS - 1
+    attempt.refresh_from_db()
+    assert attempt.revision == 1
+    saved = Answer.objects.filter(attempt=attempt, response__isnull=False)
+    winner = next(i for i, r in enumerate(results) if r.status == SaveStatus.SAVED)
+    assert saved.get().position == winner + 1
+    assert saved.get().time_taken_ms == 1000
 
 
 def test_the_cron_and_late_submissions_racing_close_the_attempt_once():

@@ -2,8 +2,10 @@
 
 Every write locks the attempt row first (`select_for_update` on PostgreSQL; on SQLite every
 transaction is IMMEDIATE, which serialises writers), then re-reads its state, so double clicks,
-two tabs and replayed requests find the attempt already changed and leave it alone. Starting
-locks the student's enrolment row instead, since there is no attempt yet to lock.
+two tabs and replayed requests find the attempt already changed and leave it alone. A save from
+a page that is still current skips the re-read: one UPDATE moves the revision only if the
+attempt is as the page saw it, and takes the same lock. Starting locks the student's enrolment
+row instead, since there is no attempt yet to lock.
 
 Closing an attempt (submitted, or closed when its time ran out) feeds every answered question to
 the memory model as a review with source "quiz". A wrong answer rates Again, which sends a new
@@ -20,7 +22,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Prefetch
+from django.db.models import F, Max, Prefetch, Q
 from django.utils import timezone
 
 from quizzes import presentation, scheduling
@@ -338,6 +340,10 @@ def answer_save(
     """
     now = now or timezone.now()
     _readable(response)
+    if not check and _read_at(read, attempt_id, student, position, revision):
+        saved = _save_at_revision(read, response, revision, spent_ms, now)
+        if saved is not None:
+            return saved
     with transaction.atomic():
         attempt = _locked(attempt_id, student)
         if attempt.state != AttemptState.IN_PROGRESS:
@@ -362,11 +368,7 @@ def answer_save(
         result = grade(presentation.to_grading_question(version), response)
         if check and not presentation.is_answered(version.qtype, response):
             raise AttemptRefused(NOTHING_TO_CHECK)
-        answer.response = response
-        answer.saved_at = now
-        spent = min(max(_whole(spent_ms), 0), MAX_TIME_PER_SAVE_MS)
-        answer.time_taken_ms = min(answer.time_taken_ms + spent, MAX_TIME_TAKEN_MS)
-        fields = ["response", "saved_at", "time_taken_ms"]
+        fields = _store_response(answer, response, spent_ms, now)
         if check:
             answer.fraction = result.fraction
             answer.checked_at = now
@@ -376,6 +378,68 @@ def answer_save(
         attempt.revision += 1
         attempt.save(update_fields=["revision"])
         return SaveResult(SaveStatus.SAVED, attempt, grade=result if check else None)
+
+
+def _store_response(answer: Answer, response: dict | None, spent_ms, now: datetime) -> list[str]:
+    answer.response = response
+    answer.saved_at = now
+    spent = min(max(_whole(spent_ms), 0), MAX_TIME_PER_SAVE_MS)
+    answer.time_taken_ms = min(answer.time_taken_ms + spent, MAX_TIME_TAKEN_MS)
+    return ["response", "saved_at", "time_taken_ms"]
+
+
+def _read_at(
+    read: Answer | None, attempt_id: int, student: User, position: int, revision: int | None
+) -> bool:
+    """Whether `read` is this answer, read with its attempt and version at the page's revision."""
+    return (
+        read is not None
+        and revision is not None
+        and Answer.attempt.is_cached(read)
+        and Answer.question_version.is_cached(read)
+        and read.attempt_id == attempt_id
+        and read.attempt.student_id == student.pk
+        and read.position == position
+        and read.attempt.revision == revision
+    )
+
+
+def _save_at_revision(
+    read: Answer, response: dict | None, revision: int, spent_ms, now: datetime
+) -> SaveResult | None:
+    """The usual save, without locking and reading the attempt first.
+
+    The answer was read at the page's revision, with the attempt open and in time and the
+    answer not checked. One UPDATE moves the revision only if all that still holds, and takes
+    the attempt's row lock as `_locked` would; every change to an answer moves the revision, so
+    the answer as read is then current. None, with nothing written, when anything differs or
+    the response does not grade: the locked path then finds out why and says so.
+    """
+    attempt = read.attempt
+    if (
+        attempt.state != AttemptState.IN_PROGRESS
+        or time_is_up(attempt, now)
+        or read.checked_at is not None
+    ):
+        return None
+    try:
+        grade(presentation.to_grading_question(read.question_version), response)
+    except InvalidResponse:
+        return None
+    in_time = Q(deadline_at__isnull=True) | Q(deadline_at__gte=now - grace_period())
+    with transaction.atomic():
+        moved = Attempt.objects.filter(
+            in_time,
+            pk=attempt.pk,
+            student_id=attempt.student_id,
+            state=AttemptState.IN_PROGRESS,
+            revision=revision,
+        ).update(revision=F("revision") + 1)
+        if not moved:
+            return None
+        read.save(update_fields=_store_response(read, response, spent_ms, now))
+    attempt.revision = revision + 1
+    return SaveResult(SaveStatus.SAVED, attempt)
 
 
 def _answer_now(attempt: Attempt, position: int, read: Answer | None) -> Answer | None:

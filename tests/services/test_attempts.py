@@ -613,8 +613,9 @@ def test_an_answer_read_before_the_save_is_used_only_while_the_revision_has_not_
     student, attempt = started(feedback_timing=FeedbackTiming.IMMEDIATE)
     option = right_option(answers_of(attempt)[0]).pk
     read = answer_for_student(student, attempt.pk, 1)
-    # Savepoint, attempt (locked), the answer, the attempt: the answer read before is current.
-    with django_assert_num_queries(5):
+    # Savepoint, the attempt's revision moved only if it is still the page's, the answer,
+    # release: the answer read before is current.
+    with django_assert_num_queries(4):
         answer_save(
             attempt_id=attempt.pk,
             student=student,
@@ -641,6 +642,66 @@ def test_an_answer_read_before_the_save_is_used_only_while_the_revision_has_not_
     assert result.status == SaveStatus.SAVED
     assert Answer.objects.get(attempt=other, position=1).time_taken_ms == 10
     assert Answer.objects.get(attempt=other, position=2).time_taken_ms == 0
+
+
+def test_a_save_from_a_page_overtaken_since_it_was_read_is_refused_as_before():
+    now = timezone.now()
+    student, attempt = started(now=now)
+    first = answers_of(attempt)[0]
+    option = right_option(first).pk
+
+    def save_read(read, **kwargs):
+        return answer_save(
+            attempt_id=attempt.pk,
+            student=student,
+            position=1,
+            response={"option": option},
+            revision=read.attempt.revision,
+            spent_ms=1000,
+            read=read,
+            **kwargs,
+        )
+
+    # Another tab saved after this page's answer was read: stale, nothing written.
+    read = answer_for_student(student, attempt.pk, 1)
+    save(attempt, student, 2, None, now=now + HOUR)
+    assert save_read(read).status == SaveStatus.STALE
+    first.refresh_from_db()
+    assert (first.response, first.time_taken_ms) == (None, 0)
+
+    # The deadline passed after the answer was read (it is the database's deadline that counts):
+    # the attempt closes and the answer is not saved.
+    read = answer_for_student(student, attempt.pk, 1)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline_at=now)
+    result = save_read(read, now=now + grace_period() + timedelta(minutes=1))
+    assert result.status == SaveStatus.TIME_UP
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.OVERDUE
+    first.refresh_from_db()
+    assert first.response is None
+
+    # Submitted after the answer was read: closed.
+    student, attempt = started(now=now)
+    read = answer_for_student(student, attempt.pk, 1)
+    attempt_submit(attempt_id=attempt.pk, student=student)
+    result = answer_save(
+        attempt_id=attempt.pk,
+        student=student,
+        position=1,
+        response=None,
+        revision=0,
+        read=read,
+    )
+    assert result.status == SaveStatus.CLOSED
+
+
+def test_a_response_that_does_not_fit_is_refused_with_an_answer_read_before():
+    student, attempt = started()
+    read = answer_for_student(student, attempt.pk, 1)
+    with pytest.raises(InvalidResponse):
+        save(attempt, student, 1, {"option": 10**9}, read=read)
+    attempt.refresh_from_db()
+    assert attempt.revision == 0
 
 
 def test_a_save_from_a_stale_page_changes_nothing():
