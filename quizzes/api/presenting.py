@@ -18,7 +18,7 @@ from quizzes.models import Answer, Attempt, User
 from quizzes.models.attempts import AttemptState
 from quizzes.rendering import render_markdown
 from quizzes.selectors import attempts as attempt_selectors
-from quizzes.selectors.study import next_card_at, student_deck, study_card, study_today
+from quizzes.selectors.study import study_card, study_today
 from quizzes.services.memory import (
     card_key,
     memory_of,
@@ -215,14 +215,14 @@ def study_queue(student: User, now: datetime, *, reveal: int | None = None) -> S
         return StudyQueue("no_class", progress)
     head = today.queue.head
     if head is None:
-        if not student_deck(student).exists():
+        if not today.deck:
             return StudyQueue("no_deck", progress)
-        candidates = [next_card_at(student, now)]
+        candidates = [today.next_card_at(now)]
         if today.queue.new_held_back or today.queue.reviews_held_back:
             candidates.append(studying.day_bounds(now)[1])
         upcoming = min((c for c in candidates if c is not None), default=None)
         return StudyQueue("empty", progress, next_at=upcoming)
-    version, diagram = study_card(student, head)
+    version, diagram = study_card(student, head, today.deck)
     reps = today.reps_of(head)
     common = {
         "question_id": head,

@@ -9,12 +9,13 @@ the card shown and the next card's time come from that same read (`StudyToday.de
 The page costs the same number of queries for 5 cards or 5,000.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple
 
+from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -81,10 +82,44 @@ def student_deck(student: User) -> QuerySet[Question]:
     return _deck_of(Assignment.objects.filter(classroom__enrollments__student=student))
 
 
+# An id no account has: it marks where the student's id goes in SQL compiled in advance.
+_ANY_STUDENT = -(2**62)
+
+
+class _CompiledOnce:
+    """A student's read whose SQL the ORM builds once per process and database; each call runs
+    it with the student's id, and the ORM's own converters turn the rows into Python values.
+
+    The deck's subqueries take Django longer to build and compile than the database takes to
+    run them, and they are the same for every student but for the id.
+    """
+
+    def __init__(self, build: Callable[[User], QuerySet]):
+        self.build = build
+        self.compiled: dict[str, tuple] = {}
+
+    def rows(self, student: User) -> list[tuple]:
+        # Both reads are of questions (what QuerySet.db would answer, without building it).
+        using = router.db_for_read(Question)
+        if using not in self.compiled:
+            compiler = self.build(User(pk=_ANY_STUDENT)).query.get_compiler(using)
+            sql, params = compiler.as_sql()
+            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+            self.compiled[using] = (compiler, sql, params, compiler.get_converters(columns))
+        compiler, sql, params, converters = self.compiled[using]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [student.pk if p == _ANY_STUDENT else p for p in params])
+            rows = cursor.fetchall()
+        return list(map(tuple, compiler.apply_converters(rows, converters))) if converters else rows
+
+
+# No order: the model's default one would join the banks for nothing.
+_deck_ids = _CompiledOnce(lambda student: student_deck(student).order_by().values_list("pk"))
+
+
 def student_deck_ids(student: User) -> frozenset[int]:
     """The ids of `student_deck`, read once per request and passed to what needs them."""
-    # No order: the model's default one would join the banks for nothing.
-    return frozenset(student_deck(student).order_by().values_list("pk", flat=True))
+    return frozenset(pk for (pk,) in _deck_ids.rows(student))
 
 
 def class_deck(classroom: Classroom) -> QuerySet[Question]:
@@ -180,6 +215,33 @@ def deck_cards(student: User) -> QuerySet[Question]:
     )
 
 
+_deck_cards = _CompiledOnce(deck_cards)
+
+
+class _QueuedCards(Mapping):
+    """Question id -> CardState of the queue's due cards, each made from its row when first
+    read: a page reads one or two of them, and a queue may hold hundreds."""
+
+    def __init__(self, rows: Iterable[DeckRow], student_id: int):
+        self.rows = {row.question_id: row for row in rows}
+        self.student_id = student_id
+        self.made: dict[int, CardState] = {}
+
+    def __getitem__(self, question_id: int) -> CardState:
+        if question_id not in self.made:
+            self.made[question_id] = self.rows[question_id].card(self.student_id)
+        return self.made[question_id]
+
+    def __contains__(self, question_id) -> bool:
+        return question_id in self.rows
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 @dataclass(frozen=True)
 class StudyToday:
     classes: list[Classroom]
@@ -187,7 +249,7 @@ class StudyToday:
     used: studying.Used
     queue: studying.Queue
     # The card row of every due card in the queue (new cards may have none yet).
-    cards: dict[int, CardState]
+    cards: Mapping[int, CardState]
     # Review count of each new card in the queue (0 when it has no row).
     new_reps: dict[int, int]
     # The student's deck as read for this queue, for `study_card` and `next_card_at`.
@@ -224,7 +286,7 @@ def study_today(student: User, now: datetime) -> StudyToday:
     used = used_today(student, now)
     new_allowed, reviews_allowed = studying.allowance(limits, used)
     # Without a class there is no deck (it is made of the classes' assignments).
-    rows = [DeckRow._make(row) for row in deck_cards(student)] if classes else []
+    rows = [DeckRow._make(row) for row in _deck_cards.rows(student)] if classes else []
     due = sorted((r for r in rows if r.due_now(now)), key=lambda r: (r.due, r.question_id))
     learning = [r for r in due if r.phase in studying.LEARNING_PHASES][:LEARNING_WINDOW]
     # One more than allowed tells whether the limit held cards back.
@@ -250,7 +312,7 @@ def study_today(student: User, now: datetime) -> StudyToday:
         limits=limits,
         used=used,
         queue=queue,
-        cards={r.question_id: r.card(student.pk) for r in (*learning, *reviews)},
+        cards=_QueuedCards((*learning, *reviews), student.pk),
         new_reps=dict(new),
         deck_rows=tuple(rows),
     )
