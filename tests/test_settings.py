@@ -75,6 +75,17 @@ def test_database_url_selects_postgresql_with_persistent_connections():
     ]
 
 
+def test_sqlite_connections_persist_and_queue_writers():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['ENGINE'], d['CONN_MAX_AGE'], d['OPTIONS']['transaction_mode'])"
+    )
+    result = manage("shell", "-v", "0", "-c", code, **PRODUCTION)
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "600", "IMMEDIATE"], (
+        result.stderr
+    )
+
+
 def test_redis_url_makes_the_cache_shared():
     code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
     result = manage(
