@@ -10,6 +10,7 @@ from quizzes.selectors.study import (
     leeches_for_class,
     next_card_at,
     student_deck,
+    student_deck_ids,
     study_card,
     study_today,
 )
@@ -76,6 +77,10 @@ def test_the_deck_is_the_banks_the_assigned_quizzes_draw_from():
     assert deck == {*drawn, fixed, sibling, tagged}
     assert not deck & {archived, untagged, other}
     assert set(student_deck(StudentFactory())) == set()
+    # The reads that run the deck's SQL compiled once, with this student's id, find the same.
+    ids = {q.pk for q in deck}
+    assert student_deck_ids(student) == study_today(student, NOW).deck == ids
+    assert student_deck_ids(StudentFactory()) == frozenset()
 
 
 def test_a_draw_with_a_bank_and_a_tag_brings_only_that_banks_tagged_questions():
@@ -89,6 +94,7 @@ def test_a_draw_with_a_bank_and_a_tag_brings_only_that_banks_tagged_questions():
     deck = set(student_deck(student))
     assert tagged in deck and plain not in deck
     assert len(deck) == 1
+    assert student_deck_ids(student) == study_today(student, NOW).deck == {tagged.pk}
 
 
 def test_due_cards_first_by_due_then_new_cards_and_never_leeches_or_buried_cards():
