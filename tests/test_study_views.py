@@ -327,3 +327,36 @@ def test_leeches_are_listed_with_a_reset_that_brings_them_back(setup):
     assert LEECH_RESET in html
     assert "Show answer" in html and "LEECH-FRONT" in html
     assert 'id="leeches-heading"' not in html
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_page_and_a_rating_cost_the_same_queries_whatever_the_deck_size(
+    setup, size, django_assert_num_queries
+):
+    client, student, bank = setup
+    now = timezone.now()
+    for n in range(size):
+        CardStateFactory(
+            student=student,
+            question=flashcard(bank),
+            phase="review",
+            due=now - timedelta(minutes=n + 1),
+            stability=3.0,
+            difficulty=5.0,
+            reps=2,
+        )
+    # Session, user; classes, today's use, the deck with the cards on it; leeches; the card.
+    with django_assert_num_queries(7):
+        html = client.get(URL).content.decode()
+    question_id = hidden(html, "reveal")
+    # Showing the answer reads the flashcard's options (it has none) for the right answer.
+    with django_assert_num_queries(8):
+        html = client.get(URL, {"reveal": question_id}).content.decode()
+    form = {name: hidden(html, name) for name in ("question_id", "reps", "version", "shown_at")}
+    # Session, user; the transaction (a savepoint in the test's): the deck's ids, the question,
+    # the student's lock, the card, classes, the card and its review written, the question's
+    # bank for related cards (none here); its end.
+    with django_assert_num_queries(12):
+        response = client.post(URL, {"action": "rate", "rating": "3", **form})
+    assert response.status_code == 302
+    assert ReviewLog.objects.filter(card__student=student).count() == 1

@@ -27,6 +27,7 @@ from django.db.models import (
     Q,
     QuerySet,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Greatest
 
@@ -341,7 +342,8 @@ def next_card_at(student: User, now: datetime) -> datetime | None:
 def study_card(
     student: User, question_id: int, deck: Collection[int] | None = None
 ) -> tuple[QuestionVersion, Diagram | None]:
-    """The current version of a deck question, options loaded, with its diagram if it has one.
+    """The current version of a deck question, options loaded (a flashcard's when first read),
+    with its diagram if it has one.
 
     `deck`: the deck's question ids when the caller has read them (then no query checks it).
     Raises Question.DoesNotExist when the question is not in the student's deck.
@@ -352,14 +354,13 @@ def study_card(
         questions = Question.objects.filter(archived_at__isnull=True, current_version__isnull=False)
     else:
         raise Question.DoesNotExist(f"Question {question_id} is not in the student's deck.")
-    question = (
-        questions.select_related("current_version", "bank")
-        .prefetch_related(
-            Prefetch("current_version__options", queryset=Option.objects.order_by("position"))
-        )
-        .get(pk=question_id)
-    )
+    question = questions.select_related("current_version", "bank").get(pk=question_id)
     version = question.current_version
+    # A flashcard's front reads no options (its answer, shown later, reads them if it has any).
+    if version.qtype != "flashcard":
+        prefetch_related_objects(
+            [version], Prefetch("options", queryset=Option.objects.order_by("position"))
+        )
     diagram = None
     if version.qtype == "hotspot":
         diagram = Diagram.objects.filter(slug=version.config.get("diagram", "")).first()
