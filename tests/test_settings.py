@@ -91,7 +91,7 @@ def test_redis_url_makes_the_cache_shared():
     result = manage(
         "shell", "-v", "0", "-c", code, REDIS_URL="redis://127.0.0.1:6379/1", **PRODUCTION
     )
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "quizzes.cache.KeptClientRedisCache"
 
 
 def test_a_yes_no_variable_with_a_typo_is_refused_with_a_clear_message():
