@@ -13,7 +13,8 @@ Each endpoint is timed request by request, in rounds that take turns so that a b
 the machine hits every endpoint alike; the table gives the median, the query count of one
 request, and the floor's median divided by the endpoint's (what its throughput would be as a
 share of the floor's if only this process's time counted). CPU ms is this process's own time
-(Python, not the database server's), which a busy machine disturbs less than the wall clock.
+(Python), which a busy machine disturbs less than the wall clock; DB CPU ms is the PostgreSQL
+backend's, read from /proc when the server runs on this machine (10 ms ticks, so a mean).
 Without the network, gunicorn and concurrent users this is a lower bound on the cost under
 load (bench/load.py measures that).
 
@@ -80,6 +81,10 @@ def setup_database(students: int, rebuild: bool) -> str:
         for command in ("load_banks", "load_demo"):
             call_command(command, stdout=StringIO())
         build_class(students=students)
+        # Statistics as autovacuum would gather them on a live server: without them PostgreSQL
+        # plans today's-use count as a scan of every review row.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("select sqlite_version()")
@@ -101,6 +106,8 @@ class Endpoint:
     request: Callable  # () -> response, checks its own result
     times: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
+    # The database server's CPU seconds over the timed requests (None: not measurable).
+    db_cpu: float | None = 0.0
     queries: int | None = None
 
 
@@ -222,6 +229,30 @@ def quiz_endpoints(username: str) -> list[Endpoint]:
     ]
 
 
+def server_process() -> int | None:
+    """The PostgreSQL backend process serving this connection, when it runs on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.settings_dict["HOST"] not in {
+        "127.0.0.1",
+        "localhost",
+        "",
+    }:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def process_cpu(pid: int | None) -> float | None:
+    """CPU seconds (user + system) a process has used, from /proc (10 ms ticks)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def count_queries(endpoint: Endpoint) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -276,11 +307,18 @@ def main() -> None:
         requests[endpoint.name] += args.warmup + 1
     for _ in range(args.rounds):
         for endpoint in endpoints:
+            pid = server_process()
+            server_before = process_cpu(pid)
             for _ in range(args.requests):
                 start, start_cpu = time.perf_counter(), time.process_time()
                 endpoint.request()
                 endpoint.times.append(time.perf_counter() - start)
                 endpoint.cpu.append(time.process_time() - start_cpu)
+            server_after = process_cpu(pid)
+            if None in (server_before, server_after, endpoint.db_cpu) or server_process() != pid:
+                endpoint.db_cpu = None
+            else:
+                endpoint.db_cpu += server_after - server_before
             requests[endpoint.name] += args.requests
     for endpoint in endpoints:
         if hasattr(endpoint, "logged"):
@@ -296,17 +334,23 @@ def main() -> None:
     )
     print()
     print(
-        "| endpoint | request | median ms | p90 ms | CPU ms (median) | queries | floor / endpoint |"
+        "| endpoint | request | median ms | p90 ms | CPU ms (median) | DB CPU ms (mean) "
+        "| queries | floor / endpoint |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for endpoint in endpoints:
         times = sorted(endpoint.times)
         median = statistics.median(times) * 1000
         p90 = times[int(len(times) * 0.9)] * 1000
         cpu = statistics.median(endpoint.cpu) * 1000
+        db_cpu = (
+            "—"
+            if endpoint.db_cpu is None
+            else f"{endpoint.db_cpu / len(endpoint.times) * 1000:.2f}"
+        )
         print(
             f"| {endpoint.name} | {endpoint.label} | {median:.2f} | {p90:.2f} | {cpu:.2f} | "
-            f"{endpoint.queries} | {floor_ms / median:.2f} |"
+            f"{db_cpu} | {endpoint.queries} | {floor_ms / median:.2f} |"
         )
 
 
