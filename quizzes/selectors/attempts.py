@@ -23,6 +23,7 @@ from quizzes.models import (
 )
 from quizzes.models.attempts import AttemptState
 from quizzes.models.quizzes import GradingMethod
+from quizzes.selectors.compiled import ID_PLACEHOLDERS, CompiledRead
 from quizzes.selectors.versions import attach_versions
 from quizzes.services.attempts import (
     CLOSED,
@@ -194,17 +195,34 @@ def first_unanswered_position(attempt: Attempt) -> int:
     return first or 1
 
 
+# The question page and the autosave make these reads on every request: their SQL is built
+# once per process (quizzes/selectors/compiled.py).
+_answers_of_attempt = CompiledRead(
+    Answer,
+    lambda attempt_id, student_id: (
+        Answer.objects.filter(attempt_id=attempt_id, attempt__student_id=student_id)
+        .select_related("attempt__quiz")
+        .order_by("position")
+    ),
+)
+# A placeholder in the position column's range (the ORM refuses others), above any position.
+_ANY_POSITION = 32_767
+_answer_of_attempt = CompiledRead(
+    Answer,
+    lambda attempt_id, student_id, position: Answer.objects.filter(
+        attempt_id=attempt_id, attempt__student_id=student_id, position=position
+    ).select_related("attempt"),
+    placeholders=(*ID_PLACEHOLDERS, _ANY_POSITION),
+)
+
+
 def attempt_with_answers(student: User, attempt_id: int) -> tuple[Attempt, list[Answer]] | None:
     """The student's attempt with its quiz, and every question slot in order, each with its
     question version and options: one query, plus two for versions this process has not read.
 
     None when the attempt is not the student's (or has no questions).
     """
-    answers = list(
-        Answer.objects.filter(attempt__pk=attempt_id, attempt__student=student)
-        .select_related("attempt__quiz")
-        .order_by("position")
-    )
+    answers = _answers_of_attempt.objects(attempt_id, student.pk)
     if not answers:
         return None
     attempt = answers[0].attempt
@@ -217,14 +235,11 @@ def attempt_with_answers(student: User, attempt_id: int) -> tuple[Attempt, list[
 def answer_for_student(student: User, attempt_id: int, position: int) -> Answer | None:
     """One question slot of the student's attempt, with its attempt (as read now, not locked)
     and its question version and options: one query, plus two for a version not read before."""
-    answer = (
-        Answer.objects.filter(attempt__pk=attempt_id, attempt__student=student, position=position)
-        .select_related("attempt")
-        .first()
-    )
-    if answer is not None:
-        attach_versions([answer])
-    return answer
+    found = _answer_of_attempt.objects(attempt_id, student.pk, position)
+    if not found:
+        return None
+    attach_versions(found)
+    return found[0]
 
 
 def diagrams_for(answers: Sequence[Answer]) -> dict[str, Diagram]:
