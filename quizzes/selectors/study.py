@@ -161,7 +161,7 @@ class DeckRow(NamedTuple):
     buried_until: datetime | None
 
     def due_now(self, now: datetime) -> bool:
-        """What a due card is: due, not a leech, not buried (as `due_cards` filters)."""
+        """A card to review now: due, not a leech, not buried."""
         return (
             self.card_id is not None
             and self.phase in DUE_PHASES
