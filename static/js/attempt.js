@@ -1,4 +1,4 @@
-/* Quiz pages: autosave, countdown, ordering by drag or buttons, clickable diagrams.
+/* Quiz pages: autosave, countdown, ordering by drag or buttons (diagrams: hotspot.js).
    Everything here only enhances forms that already work without it; the server enforces
    deadlines and decides what is saved. */
 (function () {
@@ -190,24 +190,5 @@
         moveTo(li, parseInt(this.value, 10) - 1);
       });
     });
-  });
-
-  /* --- hotspot: clicking a region picks it in the list beside the diagram --------------- */
-  Array.prototype.forEach.call(form.querySelectorAll("[data-hotspot]"), function (figure) {
-    var select = form.querySelector('select[name="region"]');
-    function mark() {
-      Array.prototype.forEach.call(figure.querySelectorAll("[data-region]"), function (el) {
-        el.classList.toggle("is-chosen", el.getAttribute("data-region") === select.value);
-      });
-    }
-    figure.classList.add("is-clickable");
-    figure.addEventListener("click", function (e) {
-      var region = e.target.closest && e.target.closest("[data-region]");
-      if (!region) return;
-      select.value = region.getAttribute("data-region");
-      mark();
-      select.dispatchEvent(new Event("change", { bubbles: true }));
-    });
-    select.addEventListener("change", mark);
   });
 })();

@@ -2,10 +2,12 @@
 enhance them (autosave, ordering buttons, clickable diagram), axe, and screenshots to look at."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from quizzes.models import Attempt
+from quizzes.models import Attempt, CardState
 from tests import factories as f
 from tests import quizdata as qd
 
@@ -135,3 +137,31 @@ def test_the_countdown_counts_from_the_server_time(quiz_setup, page):
     page.wait_for_url(re.compile(r"/q/1/$"))
     left = page.locator(".timer-left")
     assert re.fullmatch(r"(29|30) min", left.inner_text())
+
+
+def test_the_diagram_is_clickable_on_the_study_page_too(quiz_setup, page):
+    """A hotspot card on the study page: a click on the diagram chooses the region there too."""
+    base, _, student = quiz_setup
+    hotspot = qd.bundled_questions("hotspot", 1)[0]
+    now = timezone.now()
+    # A learning step due now comes first in the queue.
+    CardState.objects.create(
+        student=student,
+        question=hotspot,
+        phase="learning",
+        stability=1.0,
+        difficulty=5.0,
+        due=now - timedelta(minutes=5),
+        last_review=now - timedelta(minutes=15),
+        reps=1,
+    )
+    log_in(page, base)
+    page.goto(base + "/study/")
+    page.locator("[data-hotspot].is-clickable").wait_for()
+    region = page.locator('[data-hotspot] [data-region="sacrum"]')
+    region.click()
+    assert page.locator('select[name="region"]').input_value() == "sacrum"
+    assert "is-chosen" in (region.get_attribute("class") or "")
+    page.get_by_role("button", name="Check answer").click()
+    page.wait_for_url(re.compile(r".*/study/.*"))
+    assert CardState.objects.get(student=student, question=hotspot).reps == 2
