@@ -19,10 +19,11 @@ MAX_VALUE = 2**63 - 1
 
 
 class CompiledRead:
-    """`build(*values)` makes the QuerySet (of `model`); `objects(*values)` runs its SQL,
-    compiled once per database with `placeholders` for the values, and returns the model's
-    instances. A placeholder must be a value the field accepts (the ORM checks ranges) and that
-    no other parameter of the query has."""
+    """`build(*values)` makes the QuerySet (of `model`); its SQL is compiled once per database
+    with `placeholders` for the values, and each call runs it with the real ones: `objects()`
+    for a query of model instances (select_related included), `rows()` for a `values_list`
+    query. A placeholder must be a value the field accepts (the ORM checks ranges) and that no
+    constant of the query equals; it may appear several times, and constants stay as built."""
 
     def __init__(
         self,
@@ -38,25 +39,35 @@ class CompiledRead:
     def _compile(self, using: str) -> tuple:
         compiler = self.build(*self.placeholders).query.get_compiler(using)
         sql, params = compiler.as_sql()
-        # Every placeholder once and nothing else: then replacing them is all the query needs.
-        if sorted(params) != sorted(self.placeholders):
-            raise ValueError(f"a compiled read takes each id once and nothing else: {params!r}")
+        found = {p for p in params if type(p) is int}
+        if missing := [p for p in self.placeholders if p not in found]:
+            raise ValueError(f"the built query does not use the placeholders {missing!r}")
         columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
         return compiler, sql, list(params), compiler.get_converters(columns)
 
-    def objects(self, *values: int) -> list[Model]:
-        if any(not -MAX_VALUE <= i <= MAX_VALUE for i in values):
-            return []
+    def _run(self, values: tuple[int, ...]) -> tuple:
         using = router.db_for_read(self.model)
         if using not in self.compiled:
             self.compiled[using] = self._compile(using)
         compiler, sql, params, converters = self.compiled[using]
         given = dict(zip(self.placeholders, values, strict=True))
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [given[p] for p in params])
+            cursor.execute(sql, [given.get(p, p) if type(p) is int else p for p in params])
             rows = cursor.fetchall()
         if converters:
-            rows = list(compiler.apply_converters(rows, converters))
+            rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
+        return compiler, using, rows
+
+    def rows(self, *values: int) -> list[tuple]:
+        """The rows of a `values_list` query, converted as the ORM converts them."""
+        if any(not -MAX_VALUE <= i <= MAX_VALUE for i in values):
+            return []
+        return self._run(values)[2]
+
+    def objects(self, *values: int) -> list[Model]:
+        if any(not -MAX_VALUE <= i <= MAX_VALUE for i in values):
+            return []
+        compiler, using, rows = self._run(values)
         return [_instance(compiler, compiler.klass_info, row, using) for row in rows]
 
 

@@ -9,13 +9,12 @@ the card shown and the next card's time come from that same read (`StudyToday.de
 The page costs the same number of queries for 5 cards or 5,000.
 """
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -46,6 +45,7 @@ from quizzes.models import (
     User,
 )
 from quizzes.models.memory import CardPhase, ReviewSource
+from quizzes.selectors.compiled import ID_PLACEHOLDERS, CompiledRead
 
 # Only reviews made on the study page use up the day's allowance: answering a quiz updates the
 # cards too, but a student who took a 20-question quiz has not chosen to study 20 new cards.
@@ -83,44 +83,20 @@ def student_deck(student: User) -> QuerySet[Question]:
     return _deck_of(Assignment.objects.filter(classroom__enrollments__student=student))
 
 
-# An id no account has: it marks where the student's id goes in SQL compiled in advance.
-_ANY_STUDENT = -(2**62)
-
-
-class _CompiledOnce:
-    """A student's read whose SQL the ORM builds once per process and database; each call runs
-    it with the student's id, and the ORM's own converters turn the rows into Python values.
-
-    The deck's subqueries take Django longer to build and compile than the database takes to
-    run them, and they are the same for every student but for the id.
-    """
-
-    def __init__(self, build: Callable[[User], QuerySet]):
-        self.build = build
-        self.compiled: dict[str, tuple] = {}
-
-    def rows(self, student: User) -> list[tuple]:
-        # Both reads are of questions (what QuerySet.db would answer, without building it).
-        using = router.db_for_read(Question)
-        if using not in self.compiled:
-            compiler = self.build(User(pk=_ANY_STUDENT)).query.get_compiler(using)
-            sql, params = compiler.as_sql()
-            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
-            self.compiled[using] = (compiler, sql, params, compiler.get_converters(columns))
-        compiler, sql, params, converters = self.compiled[using]
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, [student.pk if p == _ANY_STUDENT else p for p in params])
-            rows = cursor.fetchall()
-        return list(map(tuple, compiler.apply_converters(rows, converters))) if converters else rows
-
-
-# No order: the model's default one would join the banks for nothing.
-_deck_ids = _CompiledOnce(lambda student: student_deck(student).order_by().values_list("pk"))
+# The deck's subqueries take Django longer to build and compile than the database takes to run
+# them, and they are the same for every student but for the id: compiled once per process
+# (quizzes/selectors/compiled.py). No order: the model's default one would join the banks.
+_STUDENT = ID_PLACEHOLDERS[:1]
+_deck_ids = CompiledRead(
+    Question,
+    lambda student_id: student_deck(User(pk=student_id)).order_by().values_list("pk"),
+    placeholders=_STUDENT,
+)
 
 
 def student_deck_ids(student: User) -> frozenset[int]:
     """The ids of `student_deck`, read once per request and passed to what needs them."""
-    return frozenset(pk for (pk,) in _deck_ids.rows(student))
+    return frozenset(pk for (pk,) in _deck_ids.rows(student.pk))
 
 
 def class_deck(classroom: Classroom) -> QuerySet[Question]:
@@ -216,7 +192,9 @@ def deck_cards(student: User) -> QuerySet[Question]:
     )
 
 
-_deck_cards = _CompiledOnce(deck_cards)
+_deck_cards = CompiledRead(
+    Question, lambda student_id: deck_cards(User(pk=student_id)), placeholders=_STUDENT
+)
 
 
 class _QueuedCards(Mapping):
@@ -287,7 +265,7 @@ def study_today(student: User, now: datetime) -> StudyToday:
     used = used_today(student, now)
     new_allowed, reviews_allowed = studying.allowance(limits, used)
     # Without a class there is no deck (it is made of the classes' assignments).
-    rows = [DeckRow._make(row) for row in _deck_cards.rows(student)] if classes else []
+    rows = [DeckRow._make(row) for row in _deck_cards.rows(student.pk)] if classes else []
     due = sorted((r for r in rows if r.due_now(now)), key=lambda r: (r.due, r.question_id))
     learning = [r for r in due if r.phase in studying.LEARNING_PHASES][:LEARNING_WINDOW]
     # One more than allowed tells whether the limit held cards back.

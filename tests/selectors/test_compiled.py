@@ -57,10 +57,27 @@ def test_another_students_or_impossible_ids_find_nothing():
     assert ANSWERS.objects(-(10**23), 0) == []
 
 
-def test_a_query_with_other_parameters_is_refused():
+def test_a_query_that_leaves_a_placeholder_out_is_refused():
     read = CompiledRead(
         Answer,
         lambda attempt_id, student_id: Answer.objects.filter(attempt_id=attempt_id, position=2),
     )
-    with pytest.raises(ValueError, match="each id once"):
+    with pytest.raises(ValueError, match="does not use the placeholders"):
         read.objects(1, 2)
+
+
+@pytest.mark.django_db
+def test_constants_stay_and_a_placeholder_used_twice_takes_its_value_everywhere():
+    answer = f.AnswerFactory(position=2)
+    f.AnswerFactory(attempt=answer.attempt, position=3)
+    read = CompiledRead(
+        Answer,
+        lambda attempt_id, same_id: (
+            Answer.objects.filter(attempt_id=attempt_id, attempt__pk=same_id, position__in=[2, 5])
+            .exclude(attempt_id=attempt_id, position=5)
+            .values_list("pk", "position")
+        ),
+    )
+    attempt = answer.attempt_id
+    assert read.rows(attempt, attempt) == [(answer.pk, 2)]
+    assert read.rows(attempt, attempt + 1) == []
