@@ -776,6 +776,10 @@ def main(argv: list[str]) -> int:
         print(message, file=sys.stderr, flush=True)
 
     started = time.monotonic()
+    # Static files of its own (read by every server through the environment): a collectstatic
+    # run elsewhere in this checkout must not change the manifest under the servers.
+    static_root = tempfile.mkdtemp(prefix="psoasquiz-load-static-")
+    os.environ["DJANGO_STATIC_ROOT"] = static_root
     database = make_database()
     folder = Path(tempfile.mkdtemp(prefix="psoasquiz-load-users-"))
     servers: list[Server] = []
@@ -833,6 +837,7 @@ def main(argv: list[str]) -> int:
         else:
             database.drop()
             shutil.rmtree(folder)
+        shutil.rmtree(static_root)
     elapsed = time.monotonic() - started
 
     sections.append(

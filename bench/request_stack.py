@@ -27,7 +27,9 @@ import functools
 import io
 import os
 import pstats
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -191,11 +193,14 @@ def main(argv: list[str]) -> int:
     from bench import load
 
     redis_url = os.environ.get("REDIS_URL")
+    static_root = tempfile.mkdtemp(prefix="psoasquiz-stack-static-")
+    os.environ["DJANGO_STATIC_ROOT"] = static_root
     database = load.make_database(redis_url)
     try:
         return measure(args, database, redis_url)
     finally:
         database.drop()
+        shutil.rmtree(static_root)
 
 
 def measure(args, database, redis_url) -> int:
