@@ -125,6 +125,20 @@ def _blank_numbers(options: Sequence) -> list[int]:
     return sorted({o.data["blank"] for o in options if "blank" in o.data})
 
 
+def cloze_blanks(
+    version, option_order: Sequence[int], response: Mapping | None
+) -> list[tuple[int, list[str], str]]:
+    """Each blank of a cloze question: its number, its drop-down choices as shown (empty for a
+    typed blank) and what the response filled in ("" when nothing). For clients that draw the
+    blanks themselves (the API)."""
+    shown = _in_order(version, option_order)
+    filled = (response or {}).get("blanks") or {}
+    return [
+        (number, _blank_choices(shown, number), str(filled.get(str(number)) or ""))
+        for number in _blank_numbers(shown)
+    ]
+
+
 def present(
     version, option_order: Sequence[int], response: Mapping | None, *, diagram=None
 ) -> Presented:

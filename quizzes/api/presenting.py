@@ -73,15 +73,11 @@ def shown_question(version, option_order, response, diagram) -> ShownQuestion:
         # The page draws the blanks as form controls inside the prompt; the API lists them.
         text = presentation.BLANK_PATTERN.sub(lambda m: f"(blank {m.group(1)})", version.prompt)
         prompt_html = render_markdown(text)
-        shown = presentation._in_order(version, option_order)
-        filled = (response or {}).get("blanks") or {}
         blanks = tuple(
-            Blank(
-                number,
-                tuple(presentation._blank_choices(shown, number)),
-                str(filled.get(str(number)) or ""),
+            Blank(number, tuple(choices), filled)
+            for number, choices, filled in presentation.cloze_blanks(
+                version, option_order, response
             )
-            for number in presentation._blank_numbers(shown)
         )
     return ShownQuestion(
         type=version.qtype,
