@@ -39,7 +39,9 @@ class CompiledRead:
     def _compile(self, using: str) -> tuple:
         compiler = self.build(*self.placeholders).query.get_compiler(using)
         sql, params = compiler.as_sql()
-        found = {p for p in params if type(p) is int}
+        # isinstance, not type(): on PostgreSQL the ORM wraps integers in psycopg's Int2/Int4/
+        # Int8 (subclasses of int, equal to and hashed as the int they hold).
+        found = {p for p in params if isinstance(p, int) and not isinstance(p, bool)}
         if missing := [p for p in self.placeholders if p not in found]:
             raise ValueError(f"the built query does not use the placeholders {missing!r}")
         columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
@@ -52,7 +54,13 @@ class CompiledRead:
         compiler, sql, params, converters = self.compiled[using]
         given = dict(zip(self.placeholders, values, strict=True))
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [given.get(p, p) if type(p) is int else p for p in params])
+            cursor.execute(
+                sql,
+                [
+                    given.get(p, p) if isinstance(p, int) and not isinstance(p, bool) else p
+                    for p in params
+                ],
+            )
             rows = cursor.fetchall()
         if converters:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
