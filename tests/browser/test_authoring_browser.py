@@ -107,3 +107,38 @@ def test_instructor_writes_and_edits_a_question(
     question = Question.objects.get()
     assert question.current_version.number == 2
     assert problems == {name: [] for name in problems}
+
+
+def test_two_tabs_editing_one_question_the_later_save_is_warned(
+    live_server, page, screenshot_dir, axe_check
+):
+    """The same instructor edits one question in two tabs: the later save says what happened,
+    keeps what was typed, and saving again is a knowing choice."""
+    base = live_server.url
+    tara = f.InstructorFactory(username="tara", display_name="Tara")
+    bank = f.QuestionBankFactory(owner=tara, title="Tara's bank", slug="taras-bank")
+    question = f.QuestionFactory(bank=bank)
+    log_in(page, base, "tara")
+    edit = f"{base}/questions/{question.pk}/edit/"
+    page.goto(edit)
+    other = page.context.new_page()
+    other.goto(edit)
+    other.get_by_label("Prompt").fill("Which vertebrae does psoas major arise from? (tab 2)")
+    other.get_by_role("button", name="Save as a new version").click()
+    other.wait_for_url(re.compile(r".*/questions/\d+/$"))
+    other.close()
+
+    page.get_by_label("Prompt").fill("Which vertebrae does psoas major arise from? (tab 1)")
+    page.get_by_role("button", name="Save as a new version").click()
+    summary = page.locator("#form-errors")
+    summary.wait_for()
+    assert "You (in another tab) saved version 2" in summary.inner_text()
+    assert page.get_by_label("Prompt").input_value().endswith("(tab 1)")
+    page.screenshot(path=str(screenshot_dir / "authoring-edit-conflict.png"), full_page=True)
+    assert axe_check(page) == []
+
+    page.get_by_role("button", name="Save as a new version").click()
+    page.wait_for_url(re.compile(r".*/questions/\d+/$"))
+    question.refresh_from_db()
+    assert question.current_version.number == 3
+    assert question.current_version.prompt.endswith("(tab 1)")
